@@ -1,0 +1,198 @@
+//===- cpu/CpuQueue.cpp - In-order queues and events ----------------------===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+#include "CpuQueue.h"
+
+#include "CpuKernel.h"
+#include "cuport/Log.h"
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+
+namespace cuport::cpu {
+
+using backend::Status;
+
+uint64_t monotonicNanoseconds() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+//===----------------------------------------------------------------------===//
+// CpuEvent
+//===----------------------------------------------------------------------===//
+
+uint64_t CpuEvent::arm() {
+  std::lock_guard lock(mutex_);
+  return ++armed_;
+}
+
+void CpuEvent::complete(uint64_t generation) {
+  {
+    std::lock_guard lock(mutex_);
+    if (generation > completed_) {
+      completed_ = generation;
+      timestampNs_ = monotonicNanoseconds();
+    }
+  }
+  changed_.notify_all();
+}
+
+Status CpuEvent::query() {
+  std::lock_guard lock(mutex_);
+  return completed_ >= armed_ ? Status::Success : Status::NotReady;
+}
+
+Status CpuEvent::synchronize() {
+  std::unique_lock lock(mutex_);
+  uint64_t target = armed_;
+  changed_.wait(lock, [&] { return completed_ >= target; });
+  return Status::Success;
+}
+
+uint64_t CpuEvent::timestampNs() {
+  std::lock_guard lock(mutex_);
+  return timestampNs_;
+}
+
+//===----------------------------------------------------------------------===//
+// CpuQueue
+//===----------------------------------------------------------------------===//
+
+CpuQueue::CpuQueue() : thread_([this] { run(); }) {}
+
+CpuQueue::~CpuQueue() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void CpuQueue::submit(Work work) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_.push_back(std::move(work));
+  }
+  changed_.notify_all();
+}
+
+void CpuQueue::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+    if (pending_.empty())
+      return; // stopping with nothing left to do
+    Work work = std::move(pending_.front());
+    pending_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    Status status = work();
+    lock.lock();
+    busy_ = false;
+    if (status != Status::Success && firstError_ == Status::Success)
+      firstError_ = status;
+    changed_.notify_all();
+  }
+}
+
+Status CpuQueue::launch(backend::Kernel &kernel,
+                        const backend::LaunchParams &params) {
+  auto &cpuKernel = static_cast<CpuKernel &>(kernel);
+  const backend::KernelInfo &info = cpuKernel.info();
+  if (params.args.size() < info.argBufferSize)
+    return Status::InvalidValue;
+  // The argument buffer is copied now: the caller may reuse its memory.
+  auto args = std::shared_ptr<std::byte[]>(
+      new (std::align_val_t(64)) std::byte[std::max<size_t>(64, params.args.size())],
+      [](std::byte *p) { ::operator delete[](p, std::align_val_t(64)); });
+  std::memcpy(args.get(), params.args.data(), params.args.size());
+  backend::LaunchParams launch = params;
+  submit([this, &cpuKernel, launch, args]() -> Status {
+    const backend::Dim3 grid = launch.grid, block = launch.block;
+    uint64_t blocksPerSlice = uint64_t(grid.x) * grid.y;
+    uint64_t blocks = blocksPerSlice * grid.z;
+    size_t sharedBytes =
+        size_t(cpuKernel.info().staticSharedBytes) + launch.dynamicSharedBytes;
+    BlockFunction entry = cpuKernel.entry();
+    const void *argBuffer = args.get();
+    WorkerPool::ChunkFunction chunk = [&](uint64_t begin, uint64_t end,
+                                          WorkerState &state) {
+      LaunchContext ctx{};
+      ctx.gridDim[0] = grid.x; ctx.gridDim[1] = grid.y; ctx.gridDim[2] = grid.z;
+      ctx.blockDim[0] = block.x; ctx.blockDim[1] = block.y; ctx.blockDim[2] = block.z;
+      ctx.dynamicSharedBytes = launch.dynamicSharedBytes;
+      ctx.sharedArena = state.sharedArena(std::max<size_t>(sharedBytes, 16));
+      for (uint64_t linear = begin; linear < end; ++linear) {
+        uint64_t inSlice = linear % blocksPerSlice;
+        ctx.blockIdx[0] = uint32_t(inSlice % grid.x);
+        ctx.blockIdx[1] = uint32_t(inSlice / grid.x);
+        ctx.blockIdx[2] = uint32_t(linear / blocksPerSlice);
+        entry(argBuffer, &ctx);
+      }
+    };
+    WorkerPool::instance().run(blocks, chunk, state_);
+    return Status::Success;
+  });
+  return Status::Success;
+}
+
+Status CpuQueue::copy(void *dst, const void *src, size_t bytes) {
+  submit([=] {
+    std::memmove(dst, src, bytes);
+    return Status::Success;
+  });
+  return Status::Success;
+}
+
+Status CpuQueue::fill(void *dst, uint8_t value, size_t bytes) {
+  submit([=] {
+    std::memset(dst, value, bytes);
+    return Status::Success;
+  });
+  return Status::Success;
+}
+
+Status CpuQueue::hostCallback(backend::HostCallback fn, void *userData) {
+  submit([=] {
+    fn(userData);
+    return Status::Success;
+  });
+  return Status::Success;
+}
+
+Status CpuQueue::record(backend::Event &event) {
+  auto &cpuEvent = static_cast<CpuEvent &>(event);
+  uint64_t generation = cpuEvent.arm();
+  submit([&cpuEvent, generation] {
+    cpuEvent.complete(generation);
+    return Status::Success;
+  });
+  return Status::Success;
+}
+
+Status CpuQueue::wait(backend::Event &event) {
+  auto &cpuEvent = static_cast<CpuEvent &>(event);
+  submit([&cpuEvent] { return cpuEvent.synchronize(); });
+  return Status::Success;
+}
+
+Status CpuQueue::synchronize() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return pending_.empty() && !busy_; });
+  Status status = firstError_;
+  firstError_ = Status::Success;
+  return status;
+}
+
+Status CpuQueue::query() {
+  std::lock_guard lock(mutex_);
+  return pending_.empty() && !busy_ ? Status::Success : Status::NotReady;
+}
+
+} // namespace cuport::cpu

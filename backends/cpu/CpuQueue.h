@@ -1,0 +1,81 @@
+//===- cpu/CpuQueue.h - In-order queues and events -------------*- C++ -*-===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// A queue is a thread that runs its work items in submission order, so two
+// queues (CUDA streams) overlap and synchronizing one waits only for it. A
+// kernel launch on the queue fans the blocks out to the WorkerPool. The
+// first failure of asynchronous work is kept and reported by the next
+// synchronize() (the runtime turns it into a sticky error).
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUPORT_CPU_CPUQUEUE_H
+#define CUPORT_CPU_CPUQUEUE_H
+
+#include "WorkerPool.h"
+#include "cuport/Backend.h"
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace cuport::cpu {
+
+class CpuEvent final : public backend::Event {
+public:
+  backend::Status query() override;
+  backend::Status synchronize() override;
+  uint64_t timestampNs() override;
+
+  /// Called on record: the event now waits for one more completion.
+  uint64_t arm();
+  /// Called by the queue when the work before the record is done.
+  void complete(uint64_t generation);
+
+private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  uint64_t armed_ = 0;
+  uint64_t completed_ = 0;
+  uint64_t timestampNs_ = 0;
+};
+
+class CpuQueue final : public backend::Queue {
+public:
+  CpuQueue();
+  ~CpuQueue() override;
+
+  backend::Status launch(backend::Kernel &kernel,
+                         const backend::LaunchParams &params) override;
+  backend::Status copy(void *dst, const void *src, size_t bytes) override;
+  backend::Status fill(void *dst, uint8_t value, size_t bytes) override;
+  backend::Status hostCallback(backend::HostCallback fn, void *userData) override;
+  backend::Status record(backend::Event &event) override;
+  backend::Status wait(backend::Event &event) override;
+  backend::Status synchronize() override;
+  backend::Status query() override;
+
+private:
+  using Work = std::function<backend::Status()>;
+  void submit(Work work);
+  void run();
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Work> pending_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  backend::Status firstError_ = backend::Status::Success;
+  WorkerState state_; // the queue thread's own arena when it runs blocks
+  std::thread thread_;
+};
+
+uint64_t monotonicNanoseconds();
+
+} // namespace cuport::cpu
+
+#endif // CUPORT_CPU_CPUQUEUE_H

@@ -1,0 +1,116 @@
+//===- cpu/WorkerPool.cpp - Fixed pool of block-running threads -----------===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+#include "WorkerPool.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <new>
+#include <string>
+
+namespace cuport::cpu {
+
+void *WorkerState::sharedArena(size_t bytes) {
+  if (bytes <= capacity_)
+    return arena_;
+  std::free(arena_);
+  capacity_ = (bytes + 4095) / 4096 * 4096;
+  arena_ = std::aligned_alloc(64, capacity_);
+  if (!arena_)
+    throw std::bad_alloc();
+  return arena_;
+}
+
+WorkerState::~WorkerState() { std::free(arena_); }
+
+WorkerPool::WorkerPool(unsigned threads) {
+  // The submitting thread is one of the workers.
+  for (unsigned i = 1; i < std::max(1u, threads); ++i)
+    threads_.emplace_back([this] { workerLoop(); });
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread &thread : threads_)
+    thread.join();
+}
+
+WorkerPool &WorkerPool::instance() {
+  // Never destroyed: work may still be in flight while the process exits.
+  static WorkerPool *pool = [] {
+    unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    if (const char *value = std::getenv("CUPORT_CPU_THREADS")) {
+      int requested = std::atoi(value);
+      if (requested > 0)
+        threads = static_cast<unsigned>(requested);
+    }
+    return new WorkerPool(threads);
+  }();
+  return *pool;
+}
+
+void WorkerPool::work(Job &job, WorkerState &state) {
+  for (;;) {
+    uint64_t begin = job.next.fetch_add(job.chunk, std::memory_order_relaxed);
+    if (begin >= job.count)
+      return;
+    uint64_t end = std::min(job.count, begin + job.chunk);
+    (*job.fn)(begin, end, state);
+    uint64_t finished =
+        job.finished.fetch_add(end - begin, std::memory_order_acq_rel) + (end - begin);
+    if (finished == job.count) {
+      std::lock_guard lock(job.doneMutex);
+      job.done.notify_all();
+    }
+  }
+}
+
+void WorkerPool::workerLoop() {
+  WorkerState state;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+    if (stopping_)
+      return;
+    std::shared_ptr<Job> job = jobs_.front();
+    lock.unlock();
+    work(*job, state);
+    lock.lock();
+    // The job has no chunks left to hand out: retire it from the queue.
+    if (!jobs_.empty() && jobs_.front() == job)
+      jobs_.pop_front();
+  }
+}
+
+void WorkerPool::run(uint64_t count, const ChunkFunction &fn,
+                     WorkerState &callerState) {
+  if (count == 0)
+    return;
+  auto job = std::make_shared<Job>();
+  job->fn = &fn;
+  job->count = count;
+  // About four chunks per thread balance load without much contention.
+  job->chunk = std::max<uint64_t>(1, count / (uint64_t(size()) * 4));
+  if (count > 1 && !threads_.empty()) {
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.push_back(job);
+    }
+    wake_.notify_all();
+  }
+  work(*job, callerState);
+  std::unique_lock lock(job->doneMutex);
+  job->done.wait(lock, [&] {
+    return job->finished.load(std::memory_order_acquire) == job->count;
+  });
+  std::lock_guard poolLock(mutex_);
+  std::erase(jobs_, job);
+}
+
+} // namespace cuport::cpu

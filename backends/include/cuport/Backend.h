@@ -1,0 +1,230 @@
+//===- cuport/Backend.h - The backend plugin interface ---------*- C++ -*-===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The one seam between the CUDA runtime (runtime/) and the code that runs
+// kernels (backends/). A backend is a shared library loaded with dlopen; it
+// exports exactly two extern "C" entry points:
+//
+//   uint32_t cuport_backend_interface_version();   // must equal kInterfaceVersion
+//   cuport::backend::Backend *cuport_backend_create();
+//
+// The runtime never includes a backend's own headers, and a backend never
+// sees CUDA types: everything it needs is declared here. Backends report
+// what they can do; the runtime, not the backend, turns a missing capability
+// or a failed operation into the right cudaError_t.
+//
+// Threading: every method may be called from any application thread. Queues
+// are in-order: work submitted to one queue runs in submission order, work on
+// different queues may overlap.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUPORT_BACKEND_H
+#define CUPORT_BACKEND_H
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace cuport::backend {
+
+inline constexpr uint32_t kInterfaceVersion = 1;
+
+/// Outcome of a backend operation. The runtime maps each to a cudaError_t.
+enum class Status : int {
+  Success = 0,
+  InvalidValue,    ///< an argument the backend cannot accept
+  OutOfMemory,     ///< allocation failed
+  NotSupported,    ///< the backend lacks this capability
+  InvalidImage,    ///< a kernel image could not be read or translated
+  NotFound,        ///< no kernel or global of that name
+  LaunchFailure,   ///< a kernel faulted (trap, invalid access)
+  AssertTriggered, ///< a kernel's assert() failed
+  OutOfResources,  ///< launch exceeds a device limit (threads, shared memory)
+  NotReady,        ///< asynchronous work is still pending (query)
+  Internal,        ///< a bug in the backend
+};
+
+struct Dim3 {
+  uint32_t x = 1, y = 1, z = 1;
+};
+
+/// What a device reports about itself. The runtime builds cudaDeviceProp and
+/// the cudaDevAttr* answers from these numbers.
+struct DeviceProperties {
+  char name[256] = {};
+  int computeMajor = 8, computeMinor = 6;
+  int warpSize = 32;
+  int multiProcessorCount = 1;
+  int maxThreadsPerBlock = 1024;
+  int maxThreadsDim[3] = {1024, 1024, 64};
+  int maxGridSize[3] = {2147483647, 65535, 65535};
+  int maxThreadsPerMultiProcessor = 2048;
+  int maxBlocksPerMultiProcessor = 32;
+  int regsPerBlock = 65536;
+  int regsPerMultiprocessor = 65536;
+  size_t totalGlobalMem = 0;
+  size_t sharedMemPerBlock = 48 * 1024;
+  size_t sharedMemPerBlockOptin = 99 * 1024;
+  size_t sharedMemPerMultiprocessor = 100 * 1024;
+  size_t totalConstMem = 64 * 1024;
+  int clockRateKHz = 1000000;
+  int memoryClockRateKHz = 1000000;
+  int memoryBusWidth = 64;
+  int l2CacheSize = 0;
+  bool unifiedAddressing = true; ///< device pointers are host-addressable
+  bool managedMemory = true;
+  bool concurrentKernels = true;
+  bool integrated = true;
+};
+
+/// Kind of a kernel image handed to Device::loadModule.
+enum class ImageKind : int {
+  Ptx,         ///< PTX text (not necessarily NUL-terminated)
+  LlvmBitcode, ///< NVVM-form LLVM bitcode from cuport-cc
+};
+
+/// One image of a module, exactly as the application registered it (already
+/// decompressed). Several images form one module when the program was built
+/// with relocatable device code.
+struct ModuleImage {
+  ImageKind kind = ImageKind::Ptx;
+  uint32_t smArch = 0; ///< e.g. 75 for sm_75 / compute_75
+  std::span<const std::byte> bytes;
+  std::string_view name; ///< for diagnostics (e.g. the source file)
+};
+
+/// Placement of one kernel parameter in the argument buffer that the
+/// runtime packs for a launch.
+struct ParamLayout {
+  uint32_t offset = 0;
+  uint32_t size = 0;
+  uint32_t align = 1;
+};
+
+/// Flags describing what a kernel uses (DESIGN.md §3.2).
+enum KernelFlags : uint32_t {
+  KernelUsesBarriers = 1u << 0,
+  KernelUsesWarpOps = 1u << 1,
+  KernelUsesAtomics = 1u << 2,
+  KernelUsesPrintf = 1u << 3,
+  KernelUsesAssert = 1u << 4,
+  KernelUsesDynamicShared = 1u << 5,
+};
+
+/// The kernel descriptor: everything the runtime needs to launch a kernel
+/// and to answer cudaFuncGetAttributes.
+struct KernelInfo {
+  std::string_view name; ///< mangled name, as in the PTX
+  std::span<const ParamLayout> params;
+  uint32_t argBufferSize = 0; ///< bytes, params packed by ParamLayout
+  uint32_t staticSharedBytes = 0;
+  uint32_t localBytes = 0;
+  uint32_t maxThreadsPerBlock = 0; ///< 0: the device limit (.maxntid)
+  uint32_t flags = 0;              ///< KernelFlags
+};
+
+class Kernel {
+public:
+  virtual ~Kernel() = default;
+  virtual const KernelInfo &info() const = 0;
+};
+
+class Module {
+public:
+  virtual ~Module() = default;
+  /// Returns nullptr when the module has no kernel of that name.
+  virtual Kernel *findKernel(std::string_view mangledName) = 0;
+  /// Address and size of a __device__ / __constant__ variable.
+  virtual Status findGlobal(std::string_view name, void **address,
+                            size_t *size) = 0;
+};
+
+struct LaunchParams {
+  Dim3 grid;
+  Dim3 block;
+  uint32_t dynamicSharedBytes = 0;
+  /// Packed argument buffer laid out by KernelInfo::params. The queue copies
+  /// it before launch() returns, so the caller may reuse it at once.
+  std::span<const std::byte> args;
+};
+
+class Event {
+public:
+  virtual ~Event() = default;
+  /// NotReady while the work it was recorded behind is still pending.
+  virtual Status query() = 0;
+  virtual Status synchronize() = 0;
+  /// Nanoseconds on a monotonic clock when the event completed.
+  virtual uint64_t timestampNs() = 0;
+};
+
+using HostCallback = void (*)(void *userData);
+
+class Queue {
+public:
+  virtual ~Queue() = default;
+  virtual Status launch(Kernel &kernel, const LaunchParams &params) = 0;
+  virtual Status copy(void *dst, const void *src, size_t bytes) = 0;
+  virtual Status fill(void *dst, uint8_t value, size_t bytes) = 0;
+  virtual Status hostCallback(HostCallback fn, void *userData) = 0;
+  virtual Status record(Event &event) = 0;
+  virtual Status wait(Event &event) = 0;
+  /// Waits for all submitted work; returns the first failure of that work
+  /// (a kernel fault), which is then cleared from the queue.
+  virtual Status synchronize() = 0;
+  /// Success when all submitted work is complete, NotReady otherwise.
+  virtual Status query() = 0;
+};
+
+enum class MemoryKind : int {
+  Device,     ///< cudaMalloc
+  PinnedHost, ///< cudaMallocHost / cudaHostAlloc
+  Managed,    ///< cudaMallocManaged
+};
+
+class Device {
+public:
+  virtual ~Device() = default;
+  virtual const DeviceProperties &properties() const = 0;
+
+  virtual Status allocate(size_t bytes, MemoryKind kind, void **out) = 0;
+  virtual Status release(void *ptr, MemoryKind kind) = 0;
+  /// Free and total bytes of device memory.
+  virtual Status memoryInfo(size_t *freeBytes, size_t *totalBytes) = 0;
+
+  /// Translates and prepares the images of one module. On failure, returns
+  /// InvalidImage (or NotSupported) and writes a message naming the problem
+  /// into *diagnostic.
+  virtual Status loadModule(std::span<const ModuleImage> images,
+                            Module **out, std::string *diagnostic) = 0;
+  virtual void unloadModule(Module *module) = 0;
+
+  virtual Status createQueue(Queue **out) = 0;
+  virtual void destroyQueue(Queue *queue) = 0;
+  virtual Status createEvent(Event **out) = 0;
+  virtual void destroyEvent(Event *event) = 0;
+};
+
+class Backend {
+public:
+  virtual ~Backend() = default;
+  virtual std::string_view name() const = 0;
+  virtual int deviceCount() const = 0;
+  virtual Device *device(int ordinal) = 0;
+};
+
+} // namespace cuport::backend
+
+extern "C" {
+/// Entry point 1: the interface version the plugin was built against.
+uint32_t cuport_backend_interface_version();
+/// Entry point 2: creates the backend; the runtime owns the result.
+cuport::backend::Backend *cuport_backend_create();
+}
+
+#endif // CUPORT_BACKEND_H

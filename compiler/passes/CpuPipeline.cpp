@@ -1,0 +1,138 @@
+//===- passes/CpuPipeline.cpp - NVVM-form IR to host-CPU IR ---------------===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/CpuPipeline.h"
+
+#include "passes/KernelAbi.h"
+#include "passes/WorkItemLoops.h"
+
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Transforms/IPO/AlwaysInliner.h"
+#include "llvm/Transforms/Scalar/SROA.h"
+#include "llvm/Transforms/Scalar/SimplifyCFG.h"
+#include "llvm/Transforms/Utils/Mem2Reg.h"
+
+using namespace llvm;
+
+namespace cuport::passes {
+
+namespace {
+
+/// Every device function is inlined into its kernels (DESIGN.md §4.1.1).
+void markDeviceFunctionsInline(Module &module) {
+  for (Function &function : module) {
+    if (function.isDeclaration() ||
+        function.getCallingConv() == CallingConv::PTX_Kernel)
+      continue;
+    function.removeFnAttr(Attribute::NoInline);
+    function.addFnAttr(Attribute::AlwaysInline);
+  }
+}
+
+/// Names of NVVM intrinsics that survived the lowering, per function.
+void reportLeftoverIntrinsics(Module &module, LoweringDiagnostics &diagnostics) {
+  for (Function &function : module) {
+    if (function.isDeclaration())
+      continue;
+    for (Instruction &inst : instructions(function))
+      if (auto *call = dyn_cast<CallInst>(&inst))
+        if (Function *callee = call->getCalledFunction())
+          if (callee->getName().starts_with("llvm.nvvm.")) {
+            diagnostics.error(function.getName(),
+                              "'" + callee->getName() +
+                                  "' has no CPU lowering yet");
+            break;
+          }
+  }
+}
+
+/// The JIT finds module-scope variables by name (cudaMemcpyToSymbol):
+/// give every defined global outside shared memory external linkage.
+void keepGlobalsAddressable(Module &module) {
+  for (GlobalVariable &global : module.globals())
+    if (!global.isDeclaration() &&
+        global.getAddressSpace() != translate::SharedAS &&
+        global.hasLocalLinkage())
+      global.setLinkage(GlobalValue::ExternalLinkage);
+}
+
+struct Analyses {
+  LoopAnalysisManager loops;
+  FunctionAnalysisManager functions;
+  CGSCCAnalysisManager cgscc;
+  ModuleAnalysisManager modules;
+};
+
+} // namespace
+
+Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,
+                  TargetMachine &target, const CpuPipelineOptions &options) {
+  module.setTargetTriple(target.getTargetTriple().str());
+  module.setDataLayout(target.createDataLayout());
+  LoweringDiagnostics diagnostics;
+
+  PipelineTuningOptions tuning;
+  tuning.LoopVectorization = true;
+  tuning.SLPVectorization = true;
+  PassBuilder builder(&target, tuning);
+  Analyses am;
+  builder.registerModuleAnalyses(am.modules);
+  builder.registerCGSCCAnalyses(am.cgscc);
+  builder.registerFunctionAnalyses(am.functions);
+  builder.registerLoopAnalyses(am.loops);
+  builder.crossRegisterProxies(am.loops, am.functions, am.cgscc, am.modules);
+
+  // Normalise and inline.
+  markDeviceFunctionsInline(module);
+  keepGlobalsAddressable(module);
+  {
+    ModulePassManager normalise;
+    FunctionPassManager promote;
+    promote.addPass(SROAPass(SROAOptions::ModifyCFG));
+    promote.addPass(PromotePass());
+    normalise.addPass(createModuleToFunctionPassAdaptor(std::move(promote)));
+    normalise.addPass(AlwaysInlinerPass());
+    FunctionPassManager cleanup;
+    cleanup.addPass(SROAPass(SROAOptions::ModifyCFG));
+    cleanup.addPass(SimplifyCFGPass());
+    normalise.addPass(createModuleToFunctionPassAdaptor(std::move(cleanup)));
+    normalise.run(module, am.modules);
+  }
+
+  // Kernels to block functions with thread loops.
+  {
+    ModulePassManager lower;
+    lower.addPass(KernelAbiPass(kernels, diagnostics));
+    lower.addPass(createModuleToFunctionPassAdaptor(WorkItemLoopsPass(diagnostics)));
+    lower.run(module, am.modules);
+  }
+  if (!diagnostics.empty())
+    return diagnostics.takeError();
+  reportLeftoverIntrinsics(module, diagnostics);
+  if (!diagnostics.empty())
+    return diagnostics.takeError();
+
+  std::string message;
+  raw_string_ostream stream(message);
+  if (verifyModule(module, &stream))
+    return createStringError(inconvertibleErrorCode(),
+                             "internal error: CPU lowering produced invalid IR: %s",
+                             message.c_str());
+
+  OptimizationLevel level = options.optLevel >= 3   ? OptimizationLevel::O3
+                            : options.optLevel == 2 ? OptimizationLevel::O2
+                            : options.optLevel == 1 ? OptimizationLevel::O1
+                                                    : OptimizationLevel::O0;
+  ModulePassManager optimise = level == OptimizationLevel::O0
+                                   ? builder.buildO0DefaultPipeline(level)
+                                   : builder.buildPerModuleDefaultPipeline(level);
+  optimise.run(module, am.modules);
+  return Error::success();
+}
+
+} // namespace cuport::passes

@@ -1,0 +1,45 @@
+//===- passes/WorkItemLoops.h - One loop over a block's threads -*- C++ -*-===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// IN:  block functions from KernelAbi whose bodies still read the per-thread
+//      special registers (%tid.*, %laneid, %warpid) and contain no
+//      synchronisation point (barriers and warp collectives).
+// OUT: the body wrapped in three nested loops z, y, x over ctx->blockDim
+//      (the fast path of DESIGN.md §4.1 step 3); %tid.* are the loop
+//      induction variables, %laneid and %warpid derive from the linear
+//      thread index; each `ret` continues with the next thread; static
+//      allocas are hoisted to the entry block (threads run one after the
+//      other, so they can share them). The x loop carries
+//      llvm.loop.parallel_accesses and the body's memory accesses its access
+//      group, so the loop vectorizer may turn threads into SIMD lanes.
+//
+// A kernel with a synchronisation point is reported (naming the kernel and
+// the operation) instead of being lowered wrongly.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUPORT_PASSES_WORKITEMLOOPS_H
+#define CUPORT_PASSES_WORKITEMLOOPS_H
+
+#include "passes/LoweringDiagnostics.h"
+
+#include "llvm/IR/PassManager.h"
+
+namespace cuport::passes {
+
+class WorkItemLoopsPass : public llvm::PassInfoMixin<WorkItemLoopsPass> {
+public:
+  explicit WorkItemLoopsPass(LoweringDiagnostics &diagnostics)
+      : diagnostics_(diagnostics) {}
+  llvm::PreservedAnalyses run(llvm::Function &function,
+                              llvm::FunctionAnalysisManager &analyses);
+
+private:
+  LoweringDiagnostics &diagnostics_;
+};
+
+} // namespace cuport::passes
+
+#endif // CUPORT_PASSES_WORKITEMLOOPS_H

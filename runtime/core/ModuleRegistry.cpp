@@ -1,0 +1,148 @@
+//===- core/ModuleRegistry.cpp - Registered fatbinaries and kernels -------===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+#include "core/ModuleRegistry.h"
+
+#include "core/Runtime.h"
+#include "cuport/Log.h"
+#include "fatbin/FatbinReader.h"
+
+#include <algorithm>
+
+namespace cuport::rt {
+
+FatbinModule *ModuleRegistry::registerFatbinary(const void *wrapper) {
+  std::lock_guard lock(mutex_);
+  modules_.push_back(std::make_unique<FatbinModule>());
+  modules_.back()->wrapper = wrapper;
+  return modules_.back().get();
+}
+
+bool ModuleRegistry::isModule(const void *handle) const {
+  std::lock_guard lock(mutex_);
+  return std::any_of(modules_.begin(), modules_.end(),
+                     [&](const auto &module) { return module.get() == handle; });
+}
+
+void ModuleRegistry::registerFunction(FatbinModule *module,
+                                      const void *hostFunction,
+                                      const char *deviceName) {
+  std::lock_guard lock(mutex_);
+  auto record = std::make_unique<KernelRecord>();
+  record->module = module;
+  record->hostFunction = hostFunction;
+  record->deviceName = deviceName;
+  module->kernels.push_back(record.get());
+  byHostFunction_[hostFunction] = record.get();
+  kernels_.push_back(std::move(record));
+}
+
+void ModuleRegistry::unregister(FatbinModule *module) {
+  std::lock_guard lock(mutex_);
+  for (auto &[ordinal, loaded] : module->loaded)
+    if (loaded.module)
+      if (Device *device = Runtime::instance().device(ordinal))
+        device->backend->unloadModule(loaded.module);
+  for (KernelRecord *record : module->kernels)
+    if (auto it = byHostFunction_.find(record->hostFunction);
+        it != byHostFunction_.end() && it->second == record)
+      byHostFunction_.erase(it);
+  std::erase_if(kernels_, [&](const auto &record) { return record->module == module; });
+  std::erase_if(modules_, [&](const auto &owned) { return owned.get() == module; });
+}
+
+KernelRecord *ModuleRegistry::findByHostFunction(const void *hostFunction) {
+  std::lock_guard lock(mutex_);
+  auto it = byHostFunction_.find(hostFunction);
+  return it == byHostFunction_.end() ? nullptr : it->second;
+}
+
+bool ModuleRegistry::isKernel(const void *handle) const {
+  std::lock_guard lock(mutex_);
+  return std::any_of(kernels_.begin(), kernels_.end(),
+                     [&](const auto &record) { return record.get() == handle; });
+}
+
+cudaError_t ModuleRegistry::load(FatbinModule &module, Device &device) {
+  auto image = fatbin::readRegisteredImage(module.wrapper);
+  if (!image) {
+    log().error("the application registered an unreadable fatbinary: {}",
+                image.error());
+    return cudaErrorInvalidKernelImage;
+  }
+  const backend::DeviceProperties &properties = device.backend->properties();
+  unsigned sm = unsigned(properties.computeMajor * 10 + properties.computeMinor);
+  auto selected = fatbin::selectPtx(*image, sm);
+  if (!selected) {
+    log().error("no kernel image for the device (compute capability {}.{}): {}",
+                properties.computeMajor, properties.computeMinor,
+                selected.error());
+    return cudaErrorNoKernelImageForDevice;
+  }
+  // The PTX texts must outlive loadModule only.
+  std::vector<std::string> texts;
+  std::vector<backend::ModuleImage> images;
+  for (const fatbin::Entry *entry : *selected) {
+    auto text = fatbin::extractPtx(*entry);
+    if (!text) {
+      log().error("cannot read the PTX of {}: {}", entry->describe(), text.error());
+      return cudaErrorInvalidKernelImage;
+    }
+    texts.push_back(std::move(*text));
+  }
+  for (size_t i = 0; i < texts.size(); ++i) {
+    backend::ModuleImage converted;
+    converted.kind = backend::ImageKind::Ptx;
+    converted.smArch = (*selected)[i]->smArch;
+    converted.bytes = std::as_bytes(std::span(texts[i]));
+    converted.name = (*selected)[i]->identifier.empty()
+                         ? std::string_view("module.ptx")
+                         : (*selected)[i]->identifier;
+    images.push_back(converted);
+  }
+  backend::Module *loaded = nullptr;
+  std::string diagnostic;
+  backend::Status status = device.backend->loadModule(images, &loaded, &diagnostic);
+  if (status != backend::Status::Success) {
+    log().error("cannot load the kernels of this program on backend '{}':\n{}",
+                Runtime::instance().backendName(), diagnostic);
+    return status == backend::Status::InvalidImage ? cudaErrorInvalidPtx
+                                                   : toCudaError(status);
+  }
+  module.loaded[device.ordinal].module = loaded;
+  return cudaSuccess;
+}
+
+cudaError_t ModuleRegistry::resolve(KernelRecord &record, Device &device,
+                                    backend::Kernel **out) {
+  std::lock_guard lock(mutex_);
+  if (auto it = record.resolved.find(device.ordinal); it != record.resolved.end()) {
+    *out = it->second;
+    return cudaSuccess;
+  }
+  FatbinModule &module = *record.module;
+  auto loaded = module.loaded.find(device.ordinal);
+  if (loaded == module.loaded.end()) {
+    cudaError_t error = load(module, device);
+    loaded = module.loaded.find(device.ordinal);
+    if (error != cudaSuccess) {
+      module.loaded[device.ordinal].error = error;
+      return error;
+    }
+  }
+  if (loaded->second.error != cudaSuccess)
+    return loaded->second.error; // loading failed before: same answer
+  backend::Kernel *kernel = loaded->second.module->findKernel(record.deviceName);
+  if (!kernel) {
+    log().error("kernel {} is registered but missing from its module",
+                record.deviceName);
+    return cudaErrorInvalidDeviceFunction;
+  }
+  record.resolved[device.ordinal] = kernel;
+  *out = kernel;
+  return cudaSuccess;
+}
+
+} // namespace cuport::rt

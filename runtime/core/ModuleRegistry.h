@@ -1,0 +1,85 @@
+//===- core/ModuleRegistry.h - Registered fatbinaries and kernels -*- C++ -*-===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// What nvcc's static constructors register before main() runs: one
+// FatbinModule per __cudaRegisterFatBinary, one KernelRecord per
+// __cudaRegisterFunction (keyed by the host stub's address, which is what
+// <<<>>> and cudaLaunchKernel pass). Registration only records pointers;
+// the fatbinary is read, its PTX chosen and handed to the backend lazily, on
+// the first launch of one of its kernels on a device (CUDA's lazy loading),
+// so a program pays nothing for modules it never uses.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUPORT_RUNTIME_CORE_MODULEREGISTRY_H
+#define CUPORT_RUNTIME_CORE_MODULEREGISTRY_H
+
+#include "cuport/Backend.h"
+
+#include <cuda_runtime_api.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace cuport::rt {
+
+struct Device;
+struct FatbinModule;
+
+struct KernelRecord {
+  FatbinModule *module = nullptr;
+  const void *hostFunction = nullptr;
+  std::string deviceName; ///< mangled name in the PTX
+  /// Resolved backend kernel per device ordinal.
+  std::map<int, backend::Kernel *> resolved;
+};
+
+struct FatbinModule {
+  const void *wrapper = nullptr;
+  std::vector<KernelRecord *> kernels;
+  /// Per device ordinal: the loaded module, or the error of loading it.
+  struct Loaded {
+    backend::Module *module = nullptr;
+    cudaError_t error = cudaSuccess;
+  };
+  std::map<int, Loaded> loaded;
+};
+
+class ModuleRegistry {
+public:
+  FatbinModule *registerFatbinary(const void *wrapper);
+  void registerFunction(FatbinModule *module, const void *hostFunction,
+                        const char *deviceName);
+  /// Forgets the module and its kernels and unloads it from the backends.
+  void unregister(FatbinModule *module);
+  bool isModule(const void *handle) const;
+
+  KernelRecord *findByHostFunction(const void *hostFunction);
+  /// True when `handle` is a KernelRecord this registry handed out.
+  bool isKernel(const void *handle) const;
+
+  /// The backend kernel for `record` on `device`, loading its module on
+  /// first use. Errors: cudaErrorNoKernelImageForDevice (no usable PTX),
+  /// cudaErrorInvalidPtx (the PTX does not translate),
+  /// cudaErrorInvalidDeviceFunction (the module lacks the kernel).
+  cudaError_t resolve(KernelRecord &record, Device &device,
+                      backend::Kernel **out);
+
+private:
+  cudaError_t load(FatbinModule &module, Device &device);
+
+  mutable std::recursive_mutex mutex_;
+  std::vector<std::unique_ptr<FatbinModule>> modules_;
+  std::vector<std::unique_ptr<KernelRecord>> kernels_;
+  std::unordered_map<const void *, KernelRecord *> byHostFunction_;
+};
+
+} // namespace cuport::rt
+
+#endif // CUPORT_RUNTIME_CORE_MODULEREGISTRY_H

@@ -1,0 +1,36 @@
+//===- entry/Entry.h - What every API entry needs --------------*- C++ -*-===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// runtime/entry/ holds one thin function per CUDA Runtime API symbol,
+// grouped by the section of the CUDA documentation. Each entry validates its
+// arguments, calls into runtime/core/, and returns through recordError() so
+// the per-thread last error follows CUDA's rules.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUPORT_RUNTIME_ENTRY_ENTRY_H
+#define CUPORT_RUNTIME_ENTRY_ENTRY_H
+
+#include "core/Runtime.h"
+
+#include <crt/cuport_registration.h>
+#include <cuda_runtime_api.h>
+
+/// Exported from libcudart.so.13 (the library is built with hidden
+/// visibility; the version script lists the same names).
+#define CUPORT_EXPORT extern "C" __attribute__((visibility("default")))
+
+namespace cuport::rt {
+
+/// Launches `kernel` with CUDA's checks of the configuration.
+cudaError_t launchKernel(KernelRecord &kernel, dim3 grid, dim3 block,
+                         void **args, size_t sharedMem, cudaStream_t stream);
+
+/// The queue behind a stream handle (only the legacy default stream so far).
+cudaError_t queueFor(cudaStream_t stream, Device &device, backend::Queue **out);
+
+} // namespace cuport::rt
+
+#endif // CUPORT_RUNTIME_ENTRY_ENTRY_H

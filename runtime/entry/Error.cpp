@@ -1,0 +1,59 @@
+//===- entry/Error.cpp - Error handling ------------------------------------===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The per-thread last error, the error names and strings, and the one path
+// every not-supported API takes (reportNotSupported).
+//
+//===----------------------------------------------------------------------===//
+#include "entry/Entry.h"
+
+#include "api/ApiRegistry.h"
+#include "core/ErrorNames.h"
+#include "cuport/Log.h"
+
+#include <mutex>
+#include <set>
+#include <string>
+
+using namespace cuport::rt;
+
+CUPORT_EXPORT cudaError_t cudaGetLastError(void) {
+  cudaError_t error = threadState().lastError;
+  threadState().lastError = cudaSuccess;
+  return error;
+}
+
+CUPORT_EXPORT cudaError_t cudaPeekAtLastError(void) {
+  return threadState().lastError;
+}
+
+CUPORT_EXPORT const char *cudaGetErrorName(cudaError_t error) {
+  return cuport::errorName(error);
+}
+
+CUPORT_EXPORT const char *cudaGetErrorString(cudaError_t error) {
+  return cuport::errorString(error);
+}
+
+namespace cuport::api {
+
+int reportNotSupported(const char *name) {
+  static std::mutex mutex;
+  static std::set<std::string> *reported = new std::set<std::string>();
+  bool first;
+  {
+    std::lock_guard lock(mutex);
+    first = reported->insert(name).second;
+  }
+  if (first)
+    log().warn("{} is not supported by cuport; it returns "
+               "cudaErrorNotSupported",
+               name);
+  recordError(cudaErrorNotSupported);
+  return cudaErrorNotSupported;
+}
+
+} // namespace cuport::api

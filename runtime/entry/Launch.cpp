@@ -1,0 +1,151 @@
+//===- entry/Launch.cpp - Execution control and <<<...>>> -----------------===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// kernel<<<grid, block, shared, stream>>>(args) compiles to
+//   __cudaPushCallConfiguration(grid, block, shared, stream);
+//   stub: __cudaPopCallConfiguration(...); __cudaGetKernel(&h, stub) (once);
+//         __cudaLaunchKernel(h, grid, block, args, shared, stream);
+// and older code calls cudaLaunchKernel(stub, ...). All end in
+// launchKernel(), which applies CUDA's configuration checks and packs the
+// arguments by the kernel's parameter layout.
+//
+//===----------------------------------------------------------------------===//
+#include "entry/Entry.h"
+
+#include "cuport/Log.h"
+
+#include <cstring>
+
+namespace cuport::rt {
+
+cudaError_t queueFor(cudaStream_t stream, Device &device, backend::Queue **out) {
+  // Streams other than the default one arrive with the stream API.
+  if (stream != nullptr && stream != cudaStreamLegacy &&
+      stream != cudaStreamPerThread)
+    return cudaErrorInvalidResourceHandle;
+  backend::Queue *queue = device.defaultQueue();
+  if (!queue)
+    return cudaErrorUnknown;
+  *out = queue;
+  return cudaSuccess;
+}
+
+static cudaError_t checkConfiguration(const backend::DeviceProperties &props,
+                                      const backend::KernelInfo &info, dim3 grid,
+                                      dim3 block, size_t sharedMem) {
+  if (grid.x == 0 || grid.y == 0 || grid.z == 0 || block.x == 0 ||
+      block.y == 0 || block.z == 0)
+    return cudaErrorInvalidConfiguration;
+  if (grid.x > unsigned(props.maxGridSize[0]) ||
+      grid.y > unsigned(props.maxGridSize[1]) ||
+      grid.z > unsigned(props.maxGridSize[2]))
+    return cudaErrorInvalidConfiguration;
+  if (block.x > unsigned(props.maxThreadsDim[0]) ||
+      block.y > unsigned(props.maxThreadsDim[1]) ||
+      block.z > unsigned(props.maxThreadsDim[2]))
+    return cudaErrorInvalidConfiguration;
+  uint64_t threads = uint64_t(block.x) * block.y * block.z;
+  uint64_t limit = info.maxThreadsPerBlock ? info.maxThreadsPerBlock
+                                           : unsigned(props.maxThreadsPerBlock);
+  if (threads > limit)
+    return cudaErrorInvalidConfiguration;
+  if (info.staticSharedBytes + uint64_t(sharedMem) > props.sharedMemPerBlockOptin)
+    return cudaErrorInvalidValue;
+  return cudaSuccess;
+}
+
+cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
+                         void **args, size_t sharedMem, cudaStream_t stream) {
+  Device *device = nullptr;
+  if (cudaError_t error = Runtime::instance().currentDevice(&device))
+    return error;
+  if (device->sticky != cudaSuccess)
+    return device->sticky;
+  backend::Kernel *kernel = nullptr;
+  if (cudaError_t error =
+          Runtime::instance().modules().resolve(record, *device, &kernel))
+    return error;
+  const backend::KernelInfo &info = kernel->info();
+  if (cudaError_t error = checkConfiguration(device->backend->properties(), info,
+                                             grid, block, sharedMem))
+    return error;
+  if (!info.params.empty() && !args)
+    return cudaErrorInvalidValue;
+  backend::Queue *queue = nullptr;
+  if (cudaError_t error = queueFor(stream, *device, &queue))
+    return error;
+
+  std::vector<std::byte> buffer(info.argBufferSize);
+  for (size_t i = 0; i < info.params.size(); ++i) {
+    const backend::ParamLayout &param = info.params[i];
+    if (!args[i])
+      return cudaErrorInvalidValue;
+    std::memcpy(buffer.data() + param.offset, args[i], param.size);
+  }
+  backend::LaunchParams launch;
+  launch.grid = {grid.x, grid.y, grid.z};
+  launch.block = {block.x, block.y, block.z};
+  launch.dynamicSharedBytes = static_cast<uint32_t>(sharedMem);
+  launch.args = buffer;
+  return toCudaError(queue->launch(*kernel, launch));
+}
+
+} // namespace cuport::rt
+
+using namespace cuport::rt;
+
+CUPORT_EXPORT unsigned __cudaPushCallConfiguration(dim3 gridDim, dim3 blockDim,
+                                                   size_t sharedMem,
+                                                   struct CUstream_st *stream) {
+  threadState().callConfigurations.push_back({gridDim, blockDim, sharedMem, stream});
+  return 0;
+}
+
+CUPORT_EXPORT cudaError_t __cudaPopCallConfiguration(dim3 *gridDim,
+                                                     dim3 *blockDim,
+                                                     size_t *sharedMem,
+                                                     void *stream) {
+  auto &stack = threadState().callConfigurations;
+  if (stack.empty())
+    return recordError(cudaErrorMissingConfiguration);
+  CallConfiguration config = stack.back();
+  stack.pop_back();
+  if (gridDim) *gridDim = config.grid;
+  if (blockDim) *blockDim = config.block;
+  if (sharedMem) *sharedMem = config.sharedMem;
+  if (stream) *static_cast<cudaStream_t *>(stream) = config.stream;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t __cudaGetKernel(cudaKernel_t *kernel,
+                                          const void *hostFun) {
+  if (!kernel)
+    return recordError(cudaErrorInvalidValue);
+  KernelRecord *record = Runtime::instance().modules().findByHostFunction(hostFun);
+  if (!record)
+    return recordError(cudaErrorInvalidDeviceFunction);
+  *kernel = reinterpret_cast<cudaKernel_t>(record);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim,
+                                             dim3 blockDim, void **args,
+                                             size_t sharedMem,
+                                             cudaStream_t stream) {
+  if (!kernel || !Runtime::instance().modules().isKernel(kernel))
+    return recordError(cudaErrorInvalidResourceHandle);
+  return recordError(launchKernel(*reinterpret_cast<KernelRecord *>(kernel),
+                                  gridDim, blockDim, args, sharedMem, stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaLaunchKernel(const void *func, dim3 gridDim,
+                                           dim3 blockDim, void **args,
+                                           size_t sharedMem, cudaStream_t stream) {
+  KernelRecord *record = Runtime::instance().modules().findByHostFunction(func);
+  if (!record)
+    return recordError(cudaErrorInvalidDeviceFunction);
+  return recordError(launchKernel(*record, gridDim, blockDim, args, sharedMem, stream));
+}

@@ -1,0 +1,64 @@
+//===- entry/Registration.cpp - The hooks nvcc's host code calls ----------===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Before main(), nvcc's generated constructors call __cudaRegisterFatBinary
+// with the fatbinary wrapper, __cudaRegisterFunction for each kernel and
+// __cudaRegisterFatBinaryEnd; atexit() handlers call
+// __cudaUnregisterFatBinary. The handle returned to the application is the
+// FatbinModule itself; every entry checks that it is one before use.
+//
+//===----------------------------------------------------------------------===//
+#include "entry/Entry.h"
+
+#include "cuport/Log.h"
+
+using namespace cuport::rt;
+
+static FatbinModule *moduleFromHandle(void **handle) {
+  auto *module = reinterpret_cast<FatbinModule *>(handle);
+  return Runtime::instance().modules().isModule(module) ? module : nullptr;
+}
+
+CUPORT_EXPORT void **__cudaRegisterFatBinary(void *fatCubin) {
+  if (!fatCubin) {
+    cuport::log().error("__cudaRegisterFatBinary called with a null wrapper");
+    return nullptr;
+  }
+  FatbinModule *module = Runtime::instance().modules().registerFatbinary(fatCubin);
+  cuport::log().debug("registered fatbinary wrapper {}", fatCubin);
+  return reinterpret_cast<void **>(module);
+}
+
+CUPORT_EXPORT void __cudaRegisterFatBinaryEnd(void **fatCubinHandle) {
+  // Loading is lazy (on the first launch); nothing to do yet.
+  if (!moduleFromHandle(fatCubinHandle))
+    cuport::log().error("__cudaRegisterFatBinaryEnd: unknown handle {}",
+                        static_cast<void *>(fatCubinHandle));
+}
+
+CUPORT_EXPORT void __cudaUnregisterFatBinary(void **fatCubinHandle) {
+  if (FatbinModule *module = moduleFromHandle(fatCubinHandle))
+    Runtime::instance().modules().unregister(module);
+}
+
+CUPORT_EXPORT void __cudaRegisterFunction(void **fatCubinHandle,
+                                          const char *hostFun, char *deviceFun,
+                                          const char *deviceName, int, uint3 *,
+                                          uint3 *, dim3 *, dim3 *, int *) {
+  FatbinModule *module = moduleFromHandle(fatCubinHandle);
+  const char *name = deviceName ? deviceName : deviceFun;
+  if (!module || !hostFun || !name) {
+    cuport::log().error("__cudaRegisterFunction: invalid registration of {}",
+                        name ? name : "(null)");
+    return;
+  }
+  Runtime::instance().modules().registerFunction(module, hostFun, name);
+}
+
+CUPORT_EXPORT char __cudaInitModule(void **fatCubinHandle) {
+  // Answers whether the module is usable; it is loaded on first launch.
+  return moduleFromHandle(fatCubinHandle) ? 1 : 0;
+}

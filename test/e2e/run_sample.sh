@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Drives one end-to-end check. Exit 0: passed; 77: skipped (a prerequisite
+# such as nvcc is missing); anything else: failed.
+#   run_sample.sh run    CUPORT BINARY        cuport run -- BINARY prints PASSED
+#   run_sample.sh rpath  CUPORT NVCC SOURCE   binary with RPATH to NVIDIA's runtime
+#   run_sample.sh static CUPORT NVCC SOURCE   static cudart: refused, fix named
+#   run_sample.sh native CUPORT BINARY        without cuport: no driver
+#   run_sample.sh passthrough CUPORT          argv, stdin, stdout, exit status
+set -u
+mode=$1 cuport=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+skip() { echo "SKIPPED: $*"; exit 77; }
+fail() { echo "FAILED: $*"; exit 1; }
+
+case "$mode" in
+run)
+  binary=$3
+  [ -x "$binary" ] || skip "$binary was not built (nvcc missing)"
+  "$cuport" run -- "$binary"
+  status=$?
+  [ $status -eq 0 ] || fail "exit status $status"
+  ;;
+rpath)
+  nvcc=$3 source=$4
+  [ "$nvcc" != none ] && [ -x "$nvcc" ] || skip "nvcc not found"
+  cudalib=$(dirname "$(dirname "$nvcc")")/lib64
+  "$nvcc" -cudart shared -o "$work/app" "$source" -Xlinker -rpath="$cudalib" ||
+    fail "nvcc failed"
+  readelf -d "$work/app" | grep -Eq 'RPATH|RUNPATH' || fail "no RPATH in binary"
+  "$cuport" run -- "$work/app" | tee "$work/out"
+  grep -q PASSED "$work/out" || fail "did not bind to cuport's runtime"
+  ;;
+static)
+  nvcc=$3 source=$4
+  [ "$nvcc" != none ] && [ -x "$nvcc" ] || skip "nvcc not found"
+  "$nvcc" -o "$work/app" "$source" || fail "nvcc failed"
+  "$cuport" run -- "$work/app" >"$work/out" 2>&1
+  status=$?
+  cat "$work/out"
+  [ $status -ne 0 ] || fail "static binary was not refused"
+  grep -q -- "-cudart shared" "$work/out" || fail "message does not name the fix"
+  echo "PASSED"
+  ;;
+native)
+  binary=$3
+  [ -x "$binary" ] || skip "$binary was not built (nvcc missing)"
+  ldd "$binary" | grep -q 'libcudart.so.13 => /' || skip "NVIDIA's libcudart.so.13 is not installed"
+  env -u LD_PRELOAD "$binary" >"$work/out" 2>&1
+  status=$?
+  cat "$work/out"
+  [ $status -ne 0 ] || fail "ran without a driver?"
+  grep -q "driver version is insufficient" "$work/out" || fail "unexpected message"
+  echo "PASSED"
+  ;;
+passthrough)
+  out=$(printf 'from stdin\n' | "$cuport" run -- /bin/sh -c 'read line; echo "$line|$1|$2"; exit 42' sh 'a b' -x)
+  status=$?
+  [ $status -eq 42 ] || fail "exit status $status, expected 42"
+  [ "$out" = "from stdin|a b|-x" ] || fail "output '$out'"
+  echo "PASSED"
+  ;;
+*)
+  fail "unknown mode $mode"
+  ;;
+esac
