@@ -46,6 +46,7 @@ namespace {
 constexpr unsigned kMaxBlockDepth = 256;
 constexpr unsigned kMaxExpressionDepth = 128;
 constexpr unsigned kMaxInitializerDepth = 64;
+constexpr unsigned kMaxOperandDepth = 4; ///< `[tex, {x, y}]` needs 2
 constexpr uint64_t kMaxRegisterRange = uint64_t(1) << 24;
 constexpr uint64_t kMaxVariableBytes = uint64_t(1) << 48;
 
@@ -230,7 +231,24 @@ private:
   void declareRegister(std::string_view name);
   bool isRegisterName(std::string_view name) const;
 
+  /// Counts operands open inside operands ({..}, [..], (..)) for as long
+  /// as it lives; fails past kMaxOperandDepth.
+  class NestingGuard {
+  public:
+    NestingGuard(Parser &parser, SourceLoc loc) : parser_(parser) {
+      if (++parser_.operandDepth_ > kMaxOperandDepth)
+        parser_.fail(loc, "operands nested too deeply");
+    }
+    ~NestingGuard() { --parser_.operandDepth_; }
+    NestingGuard(const NestingGuard &) = delete;
+    NestingGuard &operator=(const NestingGuard &) = delete;
+
+  private:
+    Parser &parser_;
+  };
+
   Lexer lexer_;
+  unsigned operandDepth_ = 0;
   std::array<Token, 4> lookahead_{};
   size_t head_ = 0, count_ = 0;
   SourceLoc previousEnd_{1, 1}; ///< just after the last token taken
@@ -804,7 +822,7 @@ Initializer Parser::parseScalarInit() {
     if (accept(TokenKind::Plus))
       init.offset = int64_t(parseExpression(0).value);
     else if (accept(TokenKind::Minus))
-      init.offset = -int64_t(parseExpression(0).value);
+      init.offset = int64_t(uint64_t(0) - parseExpression(0).value);
     return init;
   }
   switch (token.kind) {
@@ -1067,6 +1085,7 @@ Operand Parser::parseFloat() {
 
 Operand Parser::parseAddress() {
   Token open = take(); // '['
+  NestingGuard guard(*this, open.loc);
   Operand operand;
   operand.kind = Operand::Kind::Address;
   operand.loc = open.loc;
@@ -1110,6 +1129,7 @@ Operand Parser::parseAddress() {
 
 Operand Parser::parseVector(bool isCall) {
   Token open = take(); // '{'
+  NestingGuard guard(*this, open.loc);
   Operand operand;
   operand.kind = Operand::Kind::Vector;
   operand.loc = open.loc;
@@ -1122,6 +1142,7 @@ Operand Parser::parseVector(bool isCall) {
 
 Operand Parser::parseList() {
   Token open = take(); // '('
+  NestingGuard guard(*this, open.loc);
   Operand operand;
   operand.kind = Operand::Kind::List;
   operand.loc = open.loc;

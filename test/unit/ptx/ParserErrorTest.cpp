@@ -137,6 +137,15 @@ TEST(PtxErrors, DeepNesting) {
   d = parseError(init);
   EXPECT_NE(d.message.find("nested too deeply"), std::string::npos) << d.message;
 
+  std::string operands = "{[a"; // {[a, {[a, ... : vector in address in vector
+  for (int i = 0; i < 1000; ++i)
+    operands += ", {[a";
+  d = parseError(kernelWith("\tld.u32 %r1, " + operands));
+  EXPECT_EQ(d.loc.line, 6u);
+  EXPECT_EQ(d.loc.column, 24u); // the fifth nested operand
+  EXPECT_NE(d.message.find("operands nested too deeply"), std::string::npos)
+      << d.message;
+
   std::string section = std::string(kHeader) + ".section .debug_info " +
                         std::string(100000, '{');
   d = parseError(section);

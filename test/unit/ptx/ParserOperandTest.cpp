@@ -13,6 +13,7 @@
 #include "PtxTestUtil.h"
 
 #include <bit>
+#include <limits>
 
 using namespace cuport::ptx;
 using namespace cuport::ptx::test;
@@ -390,6 +391,22 @@ TEST(PtxDeclarations, MultipleNamesAndRanges) {
   ASSERT_NE(add, nullptr);
   EXPECT_EQ(add->operands[0].kind, Operand::Kind::Register);
   EXPECT_EQ(add->operands[1].kind, Operand::Kind::Register);
+}
+
+TEST(PtxDeclarations, InitializerOffsets) {
+  Module m = parseOk(
+      ".version 9.0\n.target sm_80\n.address_size 64\n"
+      ".global .u32 data[4];\n"
+      ".global .u64 p[4] = {data+8, data-8, generic(data)+(2*4), "
+      "data-0x8000000000000000};\n");
+  const VariableDecl *p = findGlobal(m, "p");
+  ASSERT_NE(p, nullptr);
+  ASSERT_EQ(p->init.size(), 4u);
+  EXPECT_EQ(p->init[0].offset, 8);
+  EXPECT_EQ(p->init[1].offset, -8);
+  EXPECT_EQ(p->init[2].offset, 8);
+  EXPECT_TRUE(p->init[2].isGeneric);
+  EXPECT_EQ(p->init[3].offset, std::numeric_limits<int64_t>::min());
 }
 
 TEST(PtxDeclarations, TextureReferencesAndSamplers) {
