@@ -24,28 +24,17 @@ struct TypeEntry {
 };
 
 constexpr std::array<TypeEntry, 22> kTypes = {{
-    {Type::None, "", 0},
-    {Type::Pred, "pred", 1},
-    {Type::B8, "b8", 8},
-    {Type::B16, "b16", 16},
-    {Type::B32, "b32", 32},
-    {Type::B64, "b64", 64},
-    {Type::B128, "b128", 128},
-    {Type::U8, "u8", 8},
-    {Type::U16, "u16", 16},
-    {Type::U32, "u32", 32},
-    {Type::U64, "u64", 64},
-    {Type::S8, "s8", 8},
-    {Type::S16, "s16", 16},
-    {Type::S32, "s32", 32},
-    {Type::S64, "s64", 64},
-    {Type::F16, "f16", 16},
-    {Type::F16x2, "f16x2", 32},
-    {Type::BF16, "bf16", 16},
-    {Type::BF16x2, "bf16x2", 32},
-    {Type::TF32, "tf32", 32},
-    {Type::F32, "f32", 32},
-    {Type::F64, "f64", 64},
+    {Type::None, "", 0},          {Type::Pred, "pred", 1},
+    {Type::B8, "b8", 8},          {Type::B16, "b16", 16},
+    {Type::B32, "b32", 32},       {Type::B64, "b64", 64},
+    {Type::B128, "b128", 128},    {Type::U8, "u8", 8},
+    {Type::U16, "u16", 16},       {Type::U32, "u32", 32},
+    {Type::U64, "u64", 64},       {Type::S8, "s8", 8},
+    {Type::S16, "s16", 16},       {Type::S32, "s32", 32},
+    {Type::S64, "s64", 64},       {Type::F16, "f16", 16},
+    {Type::F16x2, "f16x2", 32},   {Type::BF16, "bf16", 16},
+    {Type::BF16x2, "bf16x2", 32}, {Type::TF32, "tf32", 32},
+    {Type::F32, "f32", 32},       {Type::F64, "f64", 64},
 }};
 
 struct SpaceEntry {
@@ -183,16 +172,17 @@ uint64_t VariableDecl::sizeInBytes() const {
   return size;
 }
 
-const CallPrototype *Function::findPrototype(std::string_view name) const {
+const CallPrototype *
+Function::findPrototype(std::string_view prototypeName) const {
   for (const CallPrototype &prototype : prototypes)
-    if (prototype.name == name)
+    if (prototype.name == prototypeName)
       return &prototype;
   return nullptr;
 }
 
-const TargetList *Function::findBranchTargets(std::string_view name) const {
+const TargetList *Function::findBranchTargets(std::string_view listName) const {
   for (const TargetList &list : branchTargets)
-    if (list.name == name)
+    if (list.name == listName)
       return &list;
   return nullptr;
 }

@@ -149,9 +149,9 @@ struct VariableDecl {
   /// `.param .u64 .ptr .global .align 8 p`: the pointee space, else None.
   StateSpace pointeeSpace = StateSpace::None;
   uint32_t pointeeAlign = 0;
-  bool isManaged = false; ///< .attribute(.managed) (__managed__ variables)
   std::vector<Initializer> init;
   SourceLoc loc;
+  bool isManaged = false; ///< .attribute(.managed) (__managed__ variables)
 
   /// Total size in bytes (type size x vector width x array elements).
   uint64_t sizeInBytes() const;

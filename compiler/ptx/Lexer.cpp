@@ -42,38 +42,70 @@ bool isBlank(char c) {
 
 std::string_view tokenKindName(TokenKind kind) {
   switch (kind) {
-  case TokenKind::EndOfFile: return "end of file";
-  case TokenKind::Error: return "invalid token";
-  case TokenKind::Identifier: return "identifier";
-  case TokenKind::Directive: return "directive";
-  case TokenKind::Integer: return "integer";
-  case TokenKind::Float: return "floating-point literal";
-  case TokenKind::String: return "string";
-  case TokenKind::LParen: return "'('";
-  case TokenKind::RParen: return "')'";
-  case TokenKind::LBracket: return "'['";
-  case TokenKind::RBracket: return "']'";
-  case TokenKind::LBrace: return "'{'";
-  case TokenKind::RBrace: return "'}'";
-  case TokenKind::Less: return "'<'";
-  case TokenKind::Greater: return "'>'";
-  case TokenKind::Comma: return "','";
-  case TokenKind::Semicolon: return "';'";
-  case TokenKind::Colon: return "':'";
-  case TokenKind::Plus: return "'+'";
-  case TokenKind::Minus: return "'-'";
-  case TokenKind::Bang: return "'!'";
-  case TokenKind::Pipe: return "'|'";
-  case TokenKind::At: return "'@'";
-  case TokenKind::Equal: return "'='";
-  case TokenKind::Star: return "'*'";
-  case TokenKind::Slash: return "'/'";
-  case TokenKind::Percent: return "'%'";
-  case TokenKind::Amp: return "'&'";
-  case TokenKind::Caret: return "'^'";
-  case TokenKind::Tilde: return "'~'";
-  case TokenKind::ShiftLeft: return "'<<'";
-  case TokenKind::ShiftRight: return "'>>'";
+  case TokenKind::EndOfFile:
+    return "end of file";
+  case TokenKind::Error:
+    return "invalid token";
+  case TokenKind::Identifier:
+    return "identifier";
+  case TokenKind::Directive:
+    return "directive";
+  case TokenKind::Integer:
+    return "integer";
+  case TokenKind::Float:
+    return "floating-point literal";
+  case TokenKind::String:
+    return "string";
+  case TokenKind::LParen:
+    return "'('";
+  case TokenKind::RParen:
+    return "')'";
+  case TokenKind::LBracket:
+    return "'['";
+  case TokenKind::RBracket:
+    return "']'";
+  case TokenKind::LBrace:
+    return "'{'";
+  case TokenKind::RBrace:
+    return "'}'";
+  case TokenKind::Less:
+    return "'<'";
+  case TokenKind::Greater:
+    return "'>'";
+  case TokenKind::Comma:
+    return "','";
+  case TokenKind::Semicolon:
+    return "';'";
+  case TokenKind::Colon:
+    return "':'";
+  case TokenKind::Plus:
+    return "'+'";
+  case TokenKind::Minus:
+    return "'-'";
+  case TokenKind::Bang:
+    return "'!'";
+  case TokenKind::Pipe:
+    return "'|'";
+  case TokenKind::At:
+    return "'@'";
+  case TokenKind::Equal:
+    return "'='";
+  case TokenKind::Star:
+    return "'*'";
+  case TokenKind::Slash:
+    return "'/'";
+  case TokenKind::Percent:
+    return "'%'";
+  case TokenKind::Amp:
+    return "'&'";
+  case TokenKind::Caret:
+    return "'^'";
+  case TokenKind::Tilde:
+    return "'~'";
+  case TokenKind::ShiftLeft:
+    return "'<<'";
+  case TokenKind::ShiftRight:
+    return "'>>'";
   }
   return "token";
 }
@@ -250,9 +282,8 @@ Token Lexer::lexDecimalFloat(size_t begin, SourceLoc loc) {
   }
   Token token = make(TokenKind::Float, begin, loc);
   double value = 0;
-  auto [end, ec] = std::from_chars(token.text.data(),
-                                   token.text.data() + token.text.size(),
-                                   value);
+  auto [end, ec] = std::from_chars(
+      token.text.data(), token.text.data() + token.text.size(), value);
   if (ec == std::errc::result_out_of_range)
     value = std::numeric_limits<double>::infinity();
   else if (ec != std::errc() || end != token.text.data() + token.text.size())
@@ -285,8 +316,8 @@ Token Lexer::lexNumber(size_t begin, SourceLoc loc) {
   size_t digitsBegin = pos_;
   while (base == 16 ? isHexDigit(peekChar()) : isDigit(peekChar()))
     ++pos_;
-  if (base == 10 && (peekChar() == '.' || peekChar() == 'e' ||
-                     peekChar() == 'E'))
+  if (base == 10 &&
+      (peekChar() == '.' || peekChar() == 'e' || peekChar() == 'E'))
     return lexDecimalFloat(begin, loc);
 
   uint64_t value = 0;
@@ -344,27 +375,69 @@ Token Lexer::lexPunctuation(size_t begin, SourceLoc loc) {
   TokenKind kind;
   size_t length = 1;
   switch (c) {
-  case '(': kind = TokenKind::LParen; break;
-  case ')': kind = TokenKind::RParen; break;
-  case '[': kind = TokenKind::LBracket; break;
-  case ']': kind = TokenKind::RBracket; break;
-  case '{': kind = TokenKind::LBrace; break;
-  case '}': kind = TokenKind::RBrace; break;
-  case ',': kind = TokenKind::Comma; break;
-  case ';': kind = TokenKind::Semicolon; break;
-  case ':': kind = TokenKind::Colon; break;
-  case '+': kind = TokenKind::Plus; break;
-  case '-': kind = TokenKind::Minus; break;
-  case '!': kind = TokenKind::Bang; break;
-  case '|': kind = TokenKind::Pipe; break;
-  case '@': kind = TokenKind::At; break;
-  case '=': kind = TokenKind::Equal; break;
-  case '*': kind = TokenKind::Star; break;
-  case '/': kind = TokenKind::Slash; break;
-  case '%': kind = TokenKind::Percent; break;
-  case '&': kind = TokenKind::Amp; break;
-  case '^': kind = TokenKind::Caret; break;
-  case '~': kind = TokenKind::Tilde; break;
+  case '(':
+    kind = TokenKind::LParen;
+    break;
+  case ')':
+    kind = TokenKind::RParen;
+    break;
+  case '[':
+    kind = TokenKind::LBracket;
+    break;
+  case ']':
+    kind = TokenKind::RBracket;
+    break;
+  case '{':
+    kind = TokenKind::LBrace;
+    break;
+  case '}':
+    kind = TokenKind::RBrace;
+    break;
+  case ',':
+    kind = TokenKind::Comma;
+    break;
+  case ';':
+    kind = TokenKind::Semicolon;
+    break;
+  case ':':
+    kind = TokenKind::Colon;
+    break;
+  case '+':
+    kind = TokenKind::Plus;
+    break;
+  case '-':
+    kind = TokenKind::Minus;
+    break;
+  case '!':
+    kind = TokenKind::Bang;
+    break;
+  case '|':
+    kind = TokenKind::Pipe;
+    break;
+  case '@':
+    kind = TokenKind::At;
+    break;
+  case '=':
+    kind = TokenKind::Equal;
+    break;
+  case '*':
+    kind = TokenKind::Star;
+    break;
+  case '/':
+    kind = TokenKind::Slash;
+    break;
+  case '%':
+    kind = TokenKind::Percent;
+    break;
+  case '&':
+    kind = TokenKind::Amp;
+    break;
+  case '^':
+    kind = TokenKind::Caret;
+    break;
+  case '~':
+    kind = TokenKind::Tilde;
+    break;
   case '<':
     kind = n == '<' ? TokenKind::ShiftLeft : TokenKind::Less;
     length = n == '<' ? 2 : 1;

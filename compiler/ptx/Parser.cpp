@@ -110,11 +110,20 @@ int componentIndex(std::string_view name) {
   if (name.size() != 1)
     return -1;
   switch (name[0]) {
-  case 'x': case 'r': return 0;
-  case 'y': case 'g': return 1;
-  case 'z': case 'b': return 2;
-  case 'w': case 'a': return 3;
-  default: return -1;
+  case 'x':
+  case 'r':
+    return 0;
+  case 'y':
+  case 'g':
+    return 1;
+  case 'z':
+  case 'b':
+    return 2;
+  case 'w':
+  case 'a':
+    return 3;
+  default:
+    return -1;
   }
 }
 
@@ -126,17 +135,24 @@ bool isOpaqueTypeName(std::string_view name) {
 /// tighter); 0 for anything else.
 int binaryPrecedence(TokenKind kind) {
   switch (kind) {
-  case TokenKind::Pipe: return 1;
-  case TokenKind::Caret: return 2;
-  case TokenKind::Amp: return 3;
+  case TokenKind::Pipe:
+    return 1;
+  case TokenKind::Caret:
+    return 2;
+  case TokenKind::Amp:
+    return 3;
   case TokenKind::ShiftLeft:
-  case TokenKind::ShiftRight: return 4;
+  case TokenKind::ShiftRight:
+    return 4;
   case TokenKind::Plus:
-  case TokenKind::Minus: return 5;
+  case TokenKind::Minus:
+    return 5;
   case TokenKind::Star:
   case TokenKind::Slash:
-  case TokenKind::Percent: return 6;
-  default: return 0;
+  case TokenKind::Percent:
+    return 6;
+  default:
+    return 0;
   }
 }
 
@@ -300,16 +316,16 @@ bool Parser::accept(TokenKind kind) {
 
 void Parser::failExpected(std::string_view what) {
   const Token &found = peek();
-  fail(found.loc, "expected " + std::string(what) + ", found " +
-                      describe(found));
+  fail(found.loc,
+       "expected " + std::string(what) + ", found " + describe(found));
 }
 
 void Parser::failExpectedAfterPrevious(std::string_view what) {
   // A missing terminator is best shown where it belongs: right after the
   // token before it, not at the start of the next line.
   const Token &found = peek();
-  fail(previousEnd_, "expected " + std::string(what) + ", found " +
-                         describe(found));
+  fail(previousEnd_,
+       "expected " + std::string(what) + ", found " + describe(found));
 }
 
 Token Parser::expect(TokenKind kind, std::string_view what) {
@@ -326,8 +342,8 @@ uint32_t Parser::parseUInt32(std::string_view what) {
     failExpected(what);
   Token token = take();
   if (token.intValue > std::numeric_limits<uint32_t>::max())
-    fail(token.loc, std::string(what) + " " + quote(token.text) +
-                        " is out of range");
+    fail(token.loc,
+         std::string(what) + " " + quote(token.text) + " is out of range");
   return uint32_t(token.intValue);
 }
 
@@ -363,8 +379,8 @@ void Parser::parseModuleItem(Module &module) {
     return skipSection();
   if (name == "entry" || name == "func" || startsDeclaration(token))
     return parseModuleDeclaration(module);
-  fail(token.loc, "unknown directive " + quote(token.text) +
-                      " at module scope");
+  fail(token.loc,
+       "unknown directive " + quote(token.text) + " at module scope");
 }
 
 void Parser::parseVersion(Module &module) {
@@ -479,7 +495,8 @@ void Parser::skipAttribute(VariableDecl *decl) {
   size_t depth = 1;
   while (depth > 0) {
     const Token &token = peek();
-    if (token.kind == TokenKind::EndOfFile || token.kind == TokenKind::Semicolon)
+    if (token.kind == TokenKind::EndOfFile ||
+        token.kind == TokenKind::Semicolon)
       failExpected("')' to close .attribute(");
     if (token.isDirective("managed") && decl)
       decl->isManaged = true;
@@ -628,8 +645,8 @@ Parser::DeclSpec Parser::parseDeclSpec() {
       if (afterPtr)
         decl.pointeeSpace = space;
       else if (decl.space != StateSpace::None)
-        fail(token.loc, "second state space " + quote(token.text) +
-                            " in one declaration");
+        fail(token.loc,
+             "second state space " + quote(token.text) + " in one declaration");
       else
         decl.space = space;
       take();
@@ -646,8 +663,8 @@ Parser::DeclSpec Parser::parseDeclSpec() {
       take();
     } else if (Type type = typeFromName(name); type != Type::None) {
       if (hasType)
-        fail(token.loc, "second type " + quote(token.text) +
-                            " in one declaration");
+        fail(token.loc,
+             "second type " + quote(token.text) + " in one declaration");
       decl.type = type;
       hasType = true;
       take();
@@ -769,7 +786,8 @@ void Parser::skipBraces() {
     Token token = take();
     if (token.kind == TokenKind::EndOfFile)
       fail(token.loc, "expected '}' to close the '{' at line " +
-                          std::to_string(open.loc.line) + ", found end of file");
+                          std::to_string(open.loc.line) +
+                          ", found end of file");
     if (token.kind == TokenKind::LBrace)
       ++depth;
     else if (token.kind == TokenKind::RBrace)
@@ -862,8 +880,7 @@ Block Parser::parseBlock(Function &function, unsigned depth) {
   return block;
 }
 
-void Parser::parseStatement(Function &function, Block &block,
-                            unsigned depth) {
+void Parser::parseStatement(Function &function, Block &block, unsigned depth) {
   const Token &token = peek();
   switch (token.kind) {
   case TokenKind::LBrace:
@@ -892,8 +909,8 @@ void Parser::parseStatement(Function &function, Block &block,
   if (name == "pragma")
     return skipPragma();
   if (!startsDeclaration(token))
-    fail(token.loc, "unexpected directive " + quote(token.text) +
-                        " in a function body");
+    fail(token.loc,
+         "unexpected directive " + quote(token.text) + " in a function body");
   std::vector<VariableDecl> decls;
   parseDeclarators(parseDeclSpec(), decls);
   expect(TokenKind::Semicolon, "';' after the declaration");
@@ -1208,18 +1225,23 @@ ConstValue Parser::parseUnary(unsigned depth) {
 uint64_t Parser::applyBinary(const Token &op, uint64_t lhs, uint64_t rhs) {
   auto slhs = int64_t(lhs), srhs = int64_t(rhs);
   switch (op.kind) {
-  case TokenKind::Pipe: return lhs | rhs;
-  case TokenKind::Caret: return lhs ^ rhs;
-  case TokenKind::Amp: return lhs & rhs;
-  case TokenKind::Plus: return lhs + rhs;
-  case TokenKind::Minus: return lhs - rhs;
-  case TokenKind::Star: return lhs * rhs;
+  case TokenKind::Pipe:
+    return lhs | rhs;
+  case TokenKind::Caret:
+    return lhs ^ rhs;
+  case TokenKind::Amp:
+    return lhs & rhs;
+  case TokenKind::Plus:
+    return lhs + rhs;
+  case TokenKind::Minus:
+    return lhs - rhs;
+  case TokenKind::Star:
+    return lhs * rhs;
   case TokenKind::ShiftLeft:
   case TokenKind::ShiftRight:
     if (rhs >= 64)
       fail(op.loc, "shift count out of range in constant expression");
-    return op.kind == TokenKind::ShiftLeft ? lhs << rhs
-                                           : uint64_t(slhs >> rhs);
+    return op.kind == TokenKind::ShiftLeft ? lhs << rhs : uint64_t(slhs >> rhs);
   case TokenKind::Slash:
   case TokenKind::Percent:
     if (rhs == 0)

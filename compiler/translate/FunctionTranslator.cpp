@@ -267,6 +267,8 @@ void FunctionTranslator::dispatch(const ptx::Instruction &inst) {
       {"xor", &FunctionTranslator::translateLogic},
       {"shl", &FunctionTranslator::translateShift},
       {"shr", &FunctionTranslator::translateShift},
+      {"bfe", &FunctionTranslator::translateBfe},
+      {"bfi", &FunctionTranslator::translateBfi},
       {"setp", &FunctionTranslator::translateSetp},
       {"selp", &FunctionTranslator::translateSelp},
       {"mov", &FunctionTranslator::translateMov},

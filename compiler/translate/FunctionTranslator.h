@@ -125,6 +125,8 @@ private:
   void translateMathApprox(const ptx::Instruction &inst);
   void translateLogic(const ptx::Instruction &inst);
   void translateShift(const ptx::Instruction &inst);
+  void translateBfe(const ptx::Instruction &inst);
+  void translateBfi(const ptx::Instruction &inst);
   void translateSetp(const ptx::Instruction &inst);
   void translateSelp(const ptx::Instruction &inst);
   void translateMov(const ptx::Instruction &inst);

@@ -36,9 +36,9 @@ Token single(std::string_view text) {
 }
 
 TEST(PtxLexer, Identifiers) {
-  for (std::string_view name : {"add", "%r1", "%rd12", "$L__BB0_2", "_Z3fooi",
-                                "__local_depot0", "$str$1", "%tid", "_",
-                                "sm_90a", "%SP", "a$b_9"}) {
+  for (std::string_view name :
+       {"add", "%r1", "%rd12", "$L__BB0_2", "_Z3fooi", "__local_depot0",
+        "$str$1", "%tid", "_", "sm_90a", "%SP", "a$b_9"}) {
     Token token = single(name);
     EXPECT_EQ(token.kind, TokenKind::Identifier) << name;
     EXPECT_EQ(token.text, name);
@@ -62,9 +62,14 @@ TEST(PtxLexer, DirectivesKeepDoubleColonQualifiers) {
     if (t.kind == TokenKind::Directive)
       names.push_back(t.directiveName());
   EXPECT_EQ(tokens[0].text, "cp");
-  std::vector<std::string_view> expected = {
-      "async", "bulk", "shared::cluster", "global",
-      "mbarrier::complete_tx::bytes", "L2::128B", "2d", "version"};
+  std::vector<std::string_view> expected = {"async",
+                                            "bulk",
+                                            "shared::cluster",
+                                            "global",
+                                            "mbarrier::complete_tx::bytes",
+                                            "L2::128B",
+                                            "2d",
+                                            "version"};
   EXPECT_EQ(names, expected);
   EXPECT_TRUE(tokens[3].isDirective("shared::cluster"));
 }
@@ -127,8 +132,7 @@ TEST(PtxLexer, FloatLiterals) {
 
   for (auto [text, value] : {std::pair{"1.5", 1.5}, std::pair{"9.0", 9.0},
                              std::pair{"2.5e-3", 2.5e-3},
-                             std::pair{"1e3", 1000.0},
-                             std::pair{"3.", 3.0}}) {
+                             std::pair{"1e3", 1000.0}, std::pair{"3.", 3.0}}) {
     Token token = single(text);
     EXPECT_EQ(token.kind, TokenKind::Float) << text;
     EXPECT_FALSE(token.isF32Bits || token.isF64Bits);
@@ -160,19 +164,20 @@ TEST(PtxLexer, Strings) {
 }
 
 TEST(PtxLexer, Punctuation) {
-  std::vector<Token> tokens = lexAll("( ) [ ] { } < > , ; : + - ! | @ = * / & ^ ~ << >> %");
+  std::vector<Token> tokens =
+      lexAll("( ) [ ] { } < > , ; : + - ! | @ = * / & ^ ~ << >> %");
   std::vector<TokenKind> kinds;
   for (const Token &t : tokens)
     kinds.push_back(t.kind);
   std::vector<TokenKind> expected = {
-      TokenKind::LParen,    TokenKind::RParen,     TokenKind::LBracket,
-      TokenKind::RBracket,  TokenKind::LBrace,     TokenKind::RBrace,
-      TokenKind::Less,      TokenKind::Greater,    TokenKind::Comma,
-      TokenKind::Semicolon, TokenKind::Colon,      TokenKind::Plus,
-      TokenKind::Minus,     TokenKind::Bang,       TokenKind::Pipe,
-      TokenKind::At,        TokenKind::Equal,      TokenKind::Star,
-      TokenKind::Slash,     TokenKind::Amp,        TokenKind::Caret,
-      TokenKind::Tilde,     TokenKind::ShiftLeft,  TokenKind::ShiftRight,
+      TokenKind::LParen,    TokenKind::RParen,    TokenKind::LBracket,
+      TokenKind::RBracket,  TokenKind::LBrace,    TokenKind::RBrace,
+      TokenKind::Less,      TokenKind::Greater,   TokenKind::Comma,
+      TokenKind::Semicolon, TokenKind::Colon,     TokenKind::Plus,
+      TokenKind::Minus,     TokenKind::Bang,      TokenKind::Pipe,
+      TokenKind::At,        TokenKind::Equal,     TokenKind::Star,
+      TokenKind::Slash,     TokenKind::Amp,       TokenKind::Caret,
+      TokenKind::Tilde,     TokenKind::ShiftLeft, TokenKind::ShiftRight,
       TokenKind::Percent,   TokenKind::EndOfFile};
   EXPECT_EQ(kinds, expected);
 }
@@ -188,8 +193,8 @@ TEST(PtxLexer, RegisterRange) {
 }
 
 TEST(PtxLexer, CommentsAndLocations) {
-  std::vector<Token> tokens =
-      lexAll("// header\n\tadd.s32 /* inline */ %r1, // tail\n  /* multi\nline */ 7;");
+  std::vector<Token> tokens = lexAll(
+      "// header\n\tadd.s32 /* inline */ %r1, // tail\n  /* multi\nline */ 7;");
   ASSERT_EQ(tokens.size(), 7u);
   EXPECT_EQ(tokens[0].text, "add");
   EXPECT_EQ(tokens[0].loc.line, 2u);
@@ -216,8 +221,8 @@ TEST(PtxLexer, UnterminatedComment) {
 }
 
 TEST(PtxLexer, UnexpectedCharacters) {
-  for (std::string_view text : {"#include", "\x01", "\xff", "`", "?", "\\",
-                                "'", ".", ". x", "$"}) {
+  for (std::string_view text :
+       {"#include", "\x01", "\xff", "`", "?", "\\", "'", ".", ". x", "$"}) {
     Token token = single(text);
     EXPECT_EQ(token.kind, TokenKind::Error) << text;
   }

@@ -35,9 +35,8 @@ void expectError(const ErrorCase &c) {
 }
 
 TEST(PtxErrors, MissingSemicolon) {
-  expectError({"missing ';'",
-               kernelWith("\tadd.s32 %r1, %r2, %r3\n\tret;"), 6, 23,
-               "expected ';' after the instruction, found 'ret'"});
+  expectError({"missing ';'", kernelWith("\tadd.s32 %r1, %r2, %r3\n\tret;"), 6,
+               23, "expected ';' after the instruction, found 'ret'"});
   expectError({"missing ';' after declaration",
                kernelWith("\t.reg .b32 %r<4>\n\tret;"), 6, 17,
                "expected ';' after the declaration, found 'ret'"});
@@ -86,13 +85,15 @@ TEST(PtxErrors, GarbageBytes) {
 TEST(PtxErrors, TruncatedFile) {
   std::string text = kernelWith("\tadd.s32 %r1, %r2, %r3;\n\tret;");
   std::string cut = text.substr(0, text.find("ret;"));
-  expectError({"cut before ret", cut, 7, 2,
-               "expected '}' to close the block opened at line 5, found end of file"});
+  expectError(
+      {"cut before ret", cut, 7, 2,
+       "expected '}' to close the block opened at line 5, found end of file"});
   expectError({"cut mid operand list", text.substr(0, text.find("%r3")), 6, 20,
                "expected an operand, found end of file"});
   expectError({"cut in header", std::string(".version 9.0\n.target"), 2, 8,
                "expected a target name such as sm_90, found end of file"});
-  expectError({"cut in params", std::string(kHeader) + ".entry k(.param .u64 p,", 4, 24,
+  expectError({"cut in params",
+               std::string(kHeader) + ".entry k(.param .u64 p,", 4, 24,
                "expected a parameter declaration"});
 }
 
@@ -117,25 +118,31 @@ TEST(PtxErrors, DeepNesting) {
   Diagnostic d = parseError(braces);
   EXPECT_EQ(d.loc.line, 6u);
   EXPECT_EQ(d.loc.column, 256u); // the 257th '{' including the body's
-  EXPECT_NE(d.message.find("nested too deeply"), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("nested too deeply"), std::string::npos)
+      << d.message;
 
   // 200 levels are fine.
-  std::string ok = kernelWith(std::string(200, '{') + "ret;" + std::string(200, '}'));
+  std::string ok =
+      kernelWith(std::string(200, '{') + "ret;" + std::string(200, '}'));
   parseOk(ok);
 
   std::string parens =
       kernelWith("\tadd.s32 %r1, %r2, " + std::string(100000, '(') + "1;");
   d = parseError(parens);
-  EXPECT_NE(d.message.find("nested too deeply"), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("nested too deeply"), std::string::npos)
+      << d.message;
 
-  std::string minus = kernelWith("\tadd.s32 %r1, %r2, " + std::string(100000, '-') + "1;");
+  std::string minus =
+      kernelWith("\tadd.s32 %r1, %r2, " + std::string(100000, '-') + "1;");
   d = parseError(minus);
-  EXPECT_NE(d.message.find("nested too deeply"), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("nested too deeply"), std::string::npos)
+      << d.message;
 
-  std::string init = std::string(kHeader) + ".global .u32 x[1] = " +
-                     std::string(100000, '{') + "1;";
+  std::string init = std::string(kHeader) +
+                     ".global .u32 x[1] = " + std::string(100000, '{') + "1;";
   d = parseError(init);
-  EXPECT_NE(d.message.find("nested too deeply"), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("nested too deeply"), std::string::npos)
+      << d.message;
 
   std::string operands = "{[a"; // {[a, {[a, ... : vector in address in vector
   for (int i = 0; i < 1000; ++i)
@@ -146,8 +153,8 @@ TEST(PtxErrors, DeepNesting) {
   EXPECT_NE(d.message.find("operands nested too deeply"), std::string::npos)
       << d.message;
 
-  std::string section = std::string(kHeader) + ".section .debug_info " +
-                        std::string(100000, '{');
+  std::string section =
+      std::string(kHeader) + ".section .debug_info " + std::string(100000, '{');
   d = parseError(section);
   EXPECT_NE(d.message.find("end of file"), std::string::npos) << d.message;
 }
@@ -158,7 +165,8 @@ TEST(PtxErrors, DeclarationMistakes) {
                "expected a type such as .b32 in the declaration, found 'x'"});
   expectError({"two spaces", h + ".global .shared .u32 x;", 4, 9,
                "second state space '.shared'"});
-  expectError({"two types", h + ".global .u32 .f32 x;", 4, 14, "second type '.f32'"});
+  expectError(
+      {"two types", h + ".global .u32 .f32 x;", 4, 14, "second type '.f32'"});
   expectError({"alignment", h + ".global .align 3 .u32 x;", 4, 16,
                "alignment must be a power of two, found 3"});
   expectError({"unknown directive", h + ".foo 1;", 4, 1,
@@ -179,8 +187,8 @@ TEST(PtxErrors, DeclarationMistakes) {
                "expected a version number such as 9.0"});
   expectError({"bad version", std::string(".version 9.0.1\n"), 1, 10,
                "malformed float literal '9.0.1'"});
-  expectError({"integer overflow", h + ".global .u64 x = 18446744073709551616;", 4, 18,
-               "integer literal does not fit in 64 bits"});
+  expectError({"integer overflow", h + ".global .u64 x = 18446744073709551616;",
+               4, 18, "integer literal does not fit in 64 bits"});
   expectError({"short float", h + ".global .f32 x = 0f3F80;", 4, 18,
                "0f float literal needs exactly 8 hex digits"});
 }
@@ -199,10 +207,12 @@ TEST(PtxErrors, FunctionMistakes) {
                "unknown function directive .fast"});
   expectError({"maxntid", h + ".entry k() .maxntid x {}", 4, 21,
                "expected an integer after .maxntid, found 'x'"});
-  expectError({"prototype", kernelWith("\tp: .callprototype (.param .b32 _) f ();"), 6, 36,
-               "expected '_' (the placeholder name) in .callprototype, found 'f'"});
-  expectError({"instruction at module scope", h + "ret;", 4, 1,
-               "expected a directive (.version, .entry, .global, ...), found 'ret'"});
+  expectError(
+      {"prototype", kernelWith("\tp: .callprototype (.param .b32 _) f ();"), 6,
+       36, "expected '_' (the placeholder name) in .callprototype, found 'f'"});
+  expectError(
+      {"instruction at module scope", h + "ret;", 4, 1,
+       "expected a directive (.version, .entry, .global, ...), found 'ret'"});
 }
 
 TEST(PtxErrors, InstructionMistakes) {
@@ -213,11 +223,12 @@ TEST(PtxErrors, InstructionMistakes) {
   expectError({"opcode", kernelWith("\t%r1 = 5;\n"), 6, 2,
                "expected an instruction opcode, found '%r1'"});
   expectError({"address", kernelWith("\tld.u32 %r1, [];\n"), 6, 15,
-               "expected a register, variable or constant address after '[', found ']'"});
-  expectError({"unclosed address", kernelWith("\tld.u32 %r1, [%rd1+4;\n"), 6, 21,
-               "expected ']' to close the address, found ';'"});
-  expectError({"unclosed vector", kernelWith("\tmov.b64 %rd1, {%r1, %r2;\n"), 6, 25,
-               "expected ',' or '}' in the vector operand, found ';'"});
+               "expected a register, variable or constant address after '[', "
+               "found ']'"});
+  expectError({"unclosed address", kernelWith("\tld.u32 %r1, [%rd1+4;\n"), 6,
+               21, "expected ']' to close the address, found ';'"});
+  expectError({"unclosed vector", kernelWith("\tmov.b64 %rd1, {%r1, %r2;\n"), 6,
+               25, "expected ',' or '}' in the vector operand, found ';'"});
   expectError({"nested vector", kernelWith("\tmov.b64 %rd1, {{%r1}};\n"), 6, 17,
                "a vector operand cannot be nested"});
   expectError({"component", kernelWith("\tmov.u32 %r1, %tid.q;\n"), 6, 19,

@@ -18,9 +18,11 @@ using namespace cuport::ptx::test;
 namespace {
 
 const char *const kRealFiles[] = {
-    "basics.ptx",       "basics_sm86_lineinfo.ptx", "calls.ptx",
-    "calls_debug.ptx",  "numeric_sm86.ptx",         "sm90.ptx",
-    "rdc_main.ptx",     "rdc_lib.ptx",              "zoo.ptx",
+    "basics.ptx",         "basics_sm86_lineinfo.ptx",
+    "calls.ptx",          "calls_debug.ptx",
+    "numeric_sm86.ptx",   "sm90.ptx",
+    "rdc_main.ptx",       "rdc_lib.ptx",
+    "tensor_cg_sm80.ptx", "zoo.ptx",
 };
 
 TEST(PtxRealFiles, AllParseWithoutDiagnostics) {
@@ -50,9 +52,8 @@ TEST(PtxRealFiles, BasicsHeaderAndKernels) {
     names.push_back(f.name);
   }
   std::vector<std::string> expected = {
-      "_Z11blockReducePKfPfi", "_Z7warpOpsPKiPiPj",
-      "_Z7atomicsPiPjPfPd",    "_Z10localArrayPKiPii",
-      "_Z11dynamicSmemPf",     "_Z7byValue4PairasPS_"};
+      "_Z11blockReducePKfPfi", "_Z7warpOpsPKiPiPj", "_Z7atomicsPiPjPfPd",
+      "_Z10localArrayPKiPii",  "_Z11dynamicSmemPf", "_Z7byValue4PairasPS_"};
   EXPECT_EQ(names, expected);
 
   const Function &reduce = m.functions[0];
@@ -162,7 +163,8 @@ TEST(PtxRealFiles, BasicsInstructions) {
 
   const Instruction *load = findInstruction(*reduce, "ld.param.u64");
   ASSERT_NE(load, nullptr);
-  EXPECT_EQ(toString(*load), "ld.param.u64 %rd1, [_Z11blockReducePKfPfi_param_0];");
+  EXPECT_EQ(toString(*load),
+            "ld.param.u64 %rd1, [_Z11blockReducePKfPfi_param_0];");
   EXPECT_EQ(load->space(), StateSpace::Param);
   EXPECT_EQ(load->type(), Type::U64);
   EXPECT_EQ(load->loc.line, 36u);
@@ -210,7 +212,8 @@ TEST(PtxRealFiles, BasicsInstructions) {
   EXPECT_EQ(int64_t(sub->operands[2].intValue), -2);
   const Instruction *addF64 = findInstruction(*atomics, "atom.global.add.f64");
   ASSERT_NE(addF64, nullptr);
-  EXPECT_EQ(toString(*addF64), "atom.global.add.f64 %fd1, [%rd5], 0d4004000000000000;");
+  EXPECT_EQ(toString(*addF64),
+            "atom.global.add.f64 %fd1, [%rd5], 0d4004000000000000;");
 }
 
 TEST(PtxRealFiles, BasicsByValueParamsAndTuning) {
@@ -286,8 +289,7 @@ TEST(PtxRealFiles, CallsDeclarationsAndDirectCalls) {
     if (inst->opcode == "call")
       calls.push_back(toString(*inst));
   std::vector<std::string> expected = {
-      "call.uni _Z6noArgsv, ();",
-      "call.uni (retval0), _Z6squarei, (param0);",
+      "call.uni _Z6noArgsv, ();", "call.uni (retval0), _Z6squarei, (param0);",
       "call (retval0), %rd10, (param0), prototype_2;",
       "call.uni (retval0), _Z3mixfff, (param0);"};
   EXPECT_EQ(calls, expected);
@@ -374,7 +376,8 @@ TEST(PtxRealFiles, HalfAndDouble) {
   EXPECT_EQ(slowpath->returns[0].align, 8u);
   EXPECT_EQ(slowpath->returns[0].sizeInBytes(), 16u);
 
-  const Function *half = findFunction(m, "_Z8halfMathPK6__halfS1_PS_P7__half2i");
+  const Function *half =
+      findFunction(m, "_Z8halfMathPK6__halfS1_PS_P7__half2i");
   ASSERT_NE(half, nullptr);
   const Instruction *add = findInstruction(*half, "add.f16");
   ASSERT_NE(add, nullptr);
@@ -408,17 +411,17 @@ TEST(PtxRealFiles, HopperQualifiersKeepTheirFullSpelling) {
     if (inst->opcode == "cp")
       copy = inst;
   ASSERT_NE(copy, nullptr);
-  EXPECT_EQ(copy->modifiers,
-            (std::vector<std::string>{"async", "bulk", "shared::cluster",
-                                      "global",
-                                      "mbarrier::complete_tx::bytes"}));
+  EXPECT_EQ(copy->modifiers, (std::vector<std::string>{
+                                 "async", "bulk", "shared::cluster", "global",
+                                 "mbarrier::complete_tx::bytes"}));
   EXPECT_EQ(copy->space(), StateSpace::Shared);
   EXPECT_EQ(toString(*copy),
             "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes "
             "[%r6], [%rd2], %r7, [%r2];");
   EXPECT_TRUE(copy->operands[0].addressIsRegister);
 
-  const Instruction *fence = findInstruction(*bulk, "fence.proxy.async.shared::cta");
+  const Instruction *fence =
+      findInstruction(*bulk, "fence.proxy.async.shared::cta");
   ASSERT_NE(fence, nullptr);
   EXPECT_TRUE(fence->operands.empty());
   EXPECT_EQ(fence->space(), StateSpace::Shared);
@@ -429,7 +432,8 @@ TEST(PtxRealFiles, HopperQualifiersKeepTheirFullSpelling) {
   EXPECT_EQ(arrive->operands[0].kind, Operand::Kind::Sink);
 
   EXPECT_NE(findInstruction(*bulk, "ld.global.L1::no_allocate.b32"), nullptr);
-  const Instruction *hint = findInstruction(*bulk, "ld.global.L2::cache_hint.b32");
+  const Instruction *hint =
+      findInstruction(*bulk, "ld.global.L2::cache_hint.b32");
   ASSERT_NE(hint, nullptr);
   EXPECT_EQ(hint->operands.size(), 3u);
   const Instruction *policy =
@@ -440,8 +444,8 @@ TEST(PtxRealFiles, HopperQualifiersKeepTheirFullSpelling) {
 
   const Function *tensor = findFunction(m, "_Z10tensorCorePKjS0_Pf");
   ASSERT_NE(tensor, nullptr);
-  const Instruction *mma =
-      findInstruction(*tensor, "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32");
+  const Instruction *mma = findInstruction(
+      *tensor, "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32");
   ASSERT_NE(mma, nullptr);
   EXPECT_EQ(mma->opcode, "mma");
   EXPECT_EQ(mma->modifiers.size(), 9u);
@@ -453,6 +457,80 @@ TEST(PtxRealFiles, HopperQualifiersKeepTheirFullSpelling) {
   const Instruction *minusOne = findInstruction(*tensor, "mov.u32");
   ASSERT_NE(minusOne, nullptr);
   EXPECT_NE(findInstruction(*tensor, "redux.sync.add.u32"), nullptr);
+}
+
+TEST(PtxRealFiles, TensorCoresAndCooperativeGroups) {
+  Module m = parseOk(readTestFile("tensor_cg_sm80.ptx"));
+  EXPECT_EQ(m.smVersion(), 80u);
+  EXPECT_EQ(m.functions.size(), 5u);
+
+  const Function *wmma = findFunction(m, "_Z10wmmaKernelPK6__halfS1_Pf");
+  ASSERT_NE(wmma, nullptr);
+  const Instruction *mma =
+      findInstruction(*wmma, "wmma.mma.sync.aligned.row.col.m16n16k16.f32.f32");
+  ASSERT_NE(mma, nullptr);
+  ASSERT_EQ(mma->operands.size(), 4u);
+  for (const Operand &fragment : mma->operands) {
+    EXPECT_EQ(fragment.kind, Operand::Kind::Vector);
+    EXPECT_EQ(fragment.elements.size(), 8u);
+  }
+  const Instruction *load = findInstruction(
+      *wmma, "wmma.load.a.sync.aligned.row.m16n16k16.global.f16");
+  ASSERT_NE(load, nullptr);
+  EXPECT_EQ(load->space(), StateSpace::Global);
+  EXPECT_EQ(load->operands[1].kind, Operand::Kind::Address);
+  EXPECT_EQ(load->operands[2].kind, Operand::Kind::Register);
+
+  const Function *cg = findFunction(m, "_Z8cgKernelPKiPi");
+  ASSERT_NE(cg, nullptr);
+  EXPECT_NE(findInstruction(*cg, "match.any.sync.b32"), nullptr);
+  EXPECT_NE(findInstruction(*cg, "redux.sync.add.s32"), nullptr);
+  EXPECT_NE(findInstruction(*cg, "nanosleep.u32"), nullptr);
+  const Instruction *warpSync = findInstruction(*cg, "bar.warp.sync");
+  ASSERT_NE(warpSync, nullptr);
+  EXPECT_TRUE(warpSync->operands[0].isNegativeInt);
+
+  const Function *pipe = findFunction(m, "_Z10pipeKernelPK6float4PS_");
+  ASSERT_NE(pipe, nullptr);
+  const Instruction *copy = findInstruction(*pipe, "cp.async.cg.shared.global");
+  ASSERT_NE(copy, nullptr);
+  EXPECT_EQ(toString(*copy),
+            "cp.async.cg.shared.global [%r1], [%rd1], 16, 16;");
+
+  // `{.reg .b16 c; mov.b16 c, 0x8000U; fma.rn.bf16 %rs9,%rs10,%rs10,c;}`
+  const Function *bf16 =
+      findFunction(m, "_Z10bf16KernelPK13__nv_bfloat16PS_P7__half2");
+  ASSERT_NE(bf16, nullptr);
+  const Instruction *fma = findInstruction(*bf16, "fma.rn.bf16");
+  ASSERT_NE(fma, nullptr);
+  EXPECT_EQ(fma->type(), Type::BF16);
+  EXPECT_EQ(fma->operands[3].kind, Operand::Kind::Register);
+  const Instruction *constant = findInstruction(*bf16, "mov.b16");
+  ASSERT_NE(constant, nullptr);
+  EXPECT_EQ(constant->operands[1].intValue, 0x8000u);
+}
+
+TEST(PtxRealFiles, WindowsLineEndings) {
+  std::string text = readTestFile("calls_debug.ptx");
+  std::string crlf;
+  for (char c : text) {
+    if (c == '\n')
+      crlf += '\r';
+    crlf += c;
+  }
+  Module unix = parseOk(text);
+  Module windows = parseOk(crlf);
+  ASSERT_EQ(windows.functions.size(), unix.functions.size());
+  for (size_t i = 0; i < unix.functions.size(); ++i) {
+    std::vector<const Instruction *> a = instructions(unix.functions[i]);
+    std::vector<const Instruction *> b = instructions(windows.functions[i]);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t j = 0; j < a.size(); ++j) {
+      EXPECT_EQ(toString(*a[j]), toString(*b[j]));
+      EXPECT_EQ(a[j]->loc.line, b[j]->loc.line);
+      EXPECT_EQ(a[j]->loc.column, b[j]->loc.column);
+    }
+  }
 }
 
 TEST(PtxRealFiles, SeparateCompilation) {

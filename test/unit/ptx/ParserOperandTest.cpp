@@ -23,8 +23,8 @@ namespace {
 /// Parses one instruction inside a kernel (with declarations before it).
 Instruction parseOne(std::string_view instruction,
                      std::string_view declarations = "") {
-  Module m = parseOk(kernelWith(std::string(declarations) + "\n" +
-                                std::string(instruction)));
+  Module m = parseOk(
+      kernelWith(std::string(declarations) + "\n" + std::string(instruction)));
   if (m.functions.size() != 1)
     return {};
   std::vector<const Instruction *> all = instructions(m.functions[0]);
@@ -113,12 +113,15 @@ TEST(PtxOperands, Addresses) {
   expectRoundTrip("ld.global.u32 %r1, [%rd1];");
   expectRoundTrip("ld.global.u32 %r1, [%rd1+8];");
   expectRoundTrip("st.global.u32 [%rd1+-8], %r1;");
-  expectRoundTrip("st.global.u32 [%rd1-8], %r1;", "st.global.u32 [%rd1+-8], %r1;");
+  expectRoundTrip("st.global.u32 [%rd1-8], %r1;",
+                  "st.global.u32 [%rd1+-8], %r1;");
   expectRoundTrip("ld.const.u32 %r1, [sym];");
   expectRoundTrip("ld.const.u32 %r1, [sym+4];");
   expectRoundTrip("ld.local.u32 %r1, [8];");
-  expectRoundTrip("ld.shared.u32 %r1, [%r2+4*4];", "ld.shared.u32 %r1, [%r2+16];");
-  expectRoundTrip("ld.shared.u32 %r1, [%r2-8+4];", "ld.shared.u32 %r1, [%r2+-4];");
+  expectRoundTrip("ld.shared.u32 %r1, [%r2+4*4];",
+                  "ld.shared.u32 %r1, [%r2+16];");
+  expectRoundTrip("ld.shared.u32 %r1, [%r2-8+4];",
+                  "ld.shared.u32 %r1, [%r2+-4];");
 
   Instruction reg = parseOne("ld.global.u32 %r1, [%rd1+8];");
   EXPECT_EQ(reg.operands[1].kind, Operand::Kind::Address);
@@ -184,7 +187,8 @@ TEST(PtxOperands, Calls) {
   EXPECT_EQ(call.operands[1].kind, Operand::Kind::Symbol);
   EXPECT_EQ(call.operands[2].kind, Operand::Kind::List);
   EXPECT_EQ(call.operands[2].elements.size(), 2u);
-  Instruction indirect = parseOne("call (retval0), %rd5, (param0), prototype_0;");
+  Instruction indirect =
+      parseOne("call (retval0), %rd5, (param0), prototype_0;");
   EXPECT_EQ(indirect.operands[1].kind, Operand::Kind::Register);
   EXPECT_EQ(indirect.operands[3].kind, Operand::Kind::Symbol);
   // Outside call, a parenthesis starts a constant expression.
@@ -394,11 +398,11 @@ TEST(PtxDeclarations, MultipleNamesAndRanges) {
 }
 
 TEST(PtxDeclarations, InitializerOffsets) {
-  Module m = parseOk(
-      ".version 9.0\n.target sm_80\n.address_size 64\n"
-      ".global .u32 data[4];\n"
-      ".global .u64 p[4] = {data+8, data-8, generic(data)+(2*4), "
-      "data-0x8000000000000000};\n");
+  Module m =
+      parseOk(".version 9.0\n.target sm_80\n.address_size 64\n"
+              ".global .u32 data[4];\n"
+              ".global .u64 p[4] = {data+8, data-8, generic(data)+(2*4), "
+              "data-0x8000000000000000};\n");
   const VariableDecl *p = findGlobal(m, "p");
   ASSERT_NE(p, nullptr);
   ASSERT_EQ(p->init.size(), 4u);
@@ -413,7 +417,8 @@ TEST(PtxDeclarations, TextureReferencesAndSamplers) {
   Module m = parseOk(
       ".version 6.0\n.target sm_50, texmode_independent\n.address_size 64\n"
       ".global .texref tex;\n"
-      ".global .samplerref smp = { addr_mode_0 = clamp_to_edge, filter_mode = nearest };\n");
+      ".global .samplerref smp = { addr_mode_0 = clamp_to_edge, filter_mode = "
+      "nearest };\n");
   EXPECT_EQ(m.targets,
             (std::vector<std::string>{"sm_50", "texmode_independent"}));
   ASSERT_EQ(m.globals.size(), 2u);
@@ -422,18 +427,18 @@ TEST(PtxDeclarations, TextureReferencesAndSamplers) {
 }
 
 TEST(PtxDeclarations, CallTargetsAndExternFunctions) {
-  Module m = parseOk(
-      ".version 9.0\n.target sm_80\n.address_size 64\n"
-      ".extern .func (.param .b32 func_retval0) vprintf(.param .b64 vprintf_param_0, "
-      ".param .b64 vprintf_param_1);\n"
-      ".extern .func __assertfail(.param .b64 a) .noreturn;\n"
-      ".func f() {\n ret;\n}\n.func g() {\n ret;\n}\n"
-      ".entry k(.param .u64 p) {\n"
-      "  .reg .b64 %rd<2>;\n"
-      "  Ftgt: .calltargets f, g;\n"
-      "  ld.param.u64 %rd1, [p];\n"
-      "  call %rd1, (), Ftgt;\n"
-      "  ret;\n}\n");
+  Module m = parseOk(".version 9.0\n.target sm_80\n.address_size 64\n"
+                     ".extern .func (.param .b32 func_retval0) vprintf(.param "
+                     ".b64 vprintf_param_0, "
+                     ".param .b64 vprintf_param_1);\n"
+                     ".extern .func __assertfail(.param .b64 a) .noreturn;\n"
+                     ".func f() {\n ret;\n}\n.func g() {\n ret;\n}\n"
+                     ".entry k(.param .u64 p) {\n"
+                     "  .reg .b64 %rd<2>;\n"
+                     "  Ftgt: .calltargets f, g;\n"
+                     "  ld.param.u64 %rd1, [p];\n"
+                     "  call %rd1, (), Ftgt;\n"
+                     "  ret;\n}\n");
   ASSERT_EQ(m.functions.size(), 5u);
   EXPECT_EQ(m.functions[0].returns.size(), 1u);
   EXPECT_EQ(m.functions[0].params.size(), 2u);
@@ -453,9 +458,11 @@ TEST(PtxDeclarations, IgnoredDirectives) {
       ".pragma \"abi_param_reg all\";\n"
       ".entry k()\n.maxntid 64\n.explicitcluster\n.reqnctapercluster 2, 1, 1\n"
       ".maxclusterrank 8\n.pragma \"nounroll\";\n{\n"
-      "  .loc 1 10 3\n  .pragma \"nounroll\";\n  .loc 1 11 5, function_name $L__info_string0, inlined_at 1 3 4\n"
+      "  .loc 1 10 3\n  .pragma \"nounroll\";\n  .loc 1 11 5, function_name "
+      "$L__info_string0, inlined_at 1 3 4\n"
       "  ret;\n}\n"
-      ".section .debug_str\n{\n$L__info_string0:\n.b8 95,0\n.b64 $L__tmp0\n.b32 .debug_abbrev\n}\n");
+      ".section .debug_str\n{\n$L__info_string0:\n.b8 95,0\n.b64 "
+      "$L__tmp0\n.b32 .debug_abbrev\n}\n");
   ASSERT_EQ(m.files.size(), 2u);
   EXPECT_EQ(m.files[0].second, "/tmp/a b.cu");
   EXPECT_EQ(m.files[1].second, "C:\\dir\\x.cu");
