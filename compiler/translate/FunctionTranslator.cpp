@@ -281,6 +281,14 @@ void FunctionTranslator::dispatch(const ptx::Instruction &inst) {
       {"ret", &FunctionTranslator::translateReturn},
       {"exit", &FunctionTranslator::translateReturn},
       {"call", &FunctionTranslator::translateCall},
+      // --- family: integer and bit ---
+      // --- end: integer and bit ---
+      // --- family: floating point ---
+      // --- end: floating point ---
+      // --- family: memory ---
+      // --- end: memory ---
+      // --- family: control ---
+      // --- end: control ---
   };
   auto it = handlers.find(inst.opcode);
   if (it == handlers.end()) {

@@ -138,6 +138,18 @@ private:
   void translateReturn(const ptx::Instruction &inst);
   void translateCall(const ptx::Instruction &inst);
 
+  // Each instruction family below owns its section (declarations here,
+  // handlers in the dispatch table of FunctionTranslator.cpp, definitions
+  // in the named file).
+  // --- family: integer and bit (IntegerBits.cpp) ---
+  // --- end: integer and bit ---
+  // --- family: floating point and half precision (FloatingPoint.cpp) ---
+  // --- end: floating point ---
+  // --- family: memory, atomics, fences, special registers (Atomics.cpp) ---
+  // --- end: memory ---
+  // --- family: control, synchronisation, warp (Control.cpp, Warp.cpp) ---
+  // --- end: control ---
+
   void unsupported(const ptx::Instruction &inst, llvm::StringRef why = "");
   void expectOperands(const ptx::Instruction &inst, size_t count);
 
