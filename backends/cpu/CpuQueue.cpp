@@ -6,6 +6,7 @@
 #include "CpuQueue.h"
 
 #include "CpuKernel.h"
+#include "DeviceServices.h"
 #include "cuport/Log.h"
 
 #include <chrono>
@@ -47,10 +48,18 @@ Status CpuEvent::query() {
   return completed_ >= armed_ ? Status::Success : Status::NotReady;
 }
 
-Status CpuEvent::synchronize() {
+uint64_t CpuEvent::armedGeneration() {
+  std::lock_guard lock(mutex_);
+  return armed_;
+}
+
+void CpuEvent::waitFor(uint64_t generation) {
   std::unique_lock lock(mutex_);
-  uint64_t target = armed_;
-  changed_.wait(lock, [&] { return completed_ >= target; });
+  changed_.wait(lock, [&] { return completed_ >= generation; });
+}
+
+Status CpuEvent::synchronize() {
+  waitFor(armedGeneration());
   return Status::Success;
 }
 
@@ -121,6 +130,7 @@ Status CpuQueue::launch(backend::Kernel &kernel,
         size_t(cpuKernel.info().staticSharedBytes) + launch.dynamicSharedBytes;
     BlockFunction entry = cpuKernel.entry();
     const void *argBuffer = args.get();
+    const uint64_t gridId = nextGridId();
     WorkerPool::ChunkFunction chunk = [&](uint64_t begin, uint64_t end,
                                           WorkerState &state) {
       LaunchContext ctx{};
@@ -128,6 +138,8 @@ Status CpuQueue::launch(backend::Kernel &kernel,
       ctx.blockDim[0] = block.x; ctx.blockDim[1] = block.y; ctx.blockDim[2] = block.z;
       ctx.dynamicSharedBytes = launch.dynamicSharedBytes;
       ctx.sharedArena = state.sharedArena(std::max<size_t>(sharedBytes, 16));
+      DeviceServiceState services{state.index, WorkerPool::instance().size(), gridId};
+      ctx.services = &services;
       for (uint64_t linear = begin; linear < end; ++linear) {
         uint64_t inSlice = linear % blocksPerSlice;
         ctx.blockIdx[0] = uint32_t(inSlice % grid.x);
@@ -177,8 +189,14 @@ Status CpuQueue::record(backend::Event &event) {
 }
 
 Status CpuQueue::wait(backend::Event &event) {
+  // CUDA waits for the record that was latest when the wait was issued,
+  // not for records made after it.
   auto &cpuEvent = static_cast<CpuEvent &>(event);
-  submit([&cpuEvent] { return cpuEvent.synchronize(); });
+  uint64_t generation = cpuEvent.armedGeneration();
+  submit([&cpuEvent, generation] {
+    cpuEvent.waitFor(generation);
+    return Status::Success;
+  });
   return Status::Success;
 }
 

@@ -35,6 +35,10 @@ public:
   uint64_t arm();
   /// Called by the queue when the work before the record is done.
   void complete(uint64_t generation);
+  /// The generation of the latest record (what a wait issued now waits for).
+  uint64_t armedGeneration();
+  /// Blocks until `generation` has completed.
+  void waitFor(uint64_t generation);
 
 private:
   std::mutex mutex_;

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "core/Runtime.h"
 
+#include "core/Streams.h"
 #include "cuport/Log.h"
 
 #include <dlfcn.h>
@@ -57,16 +58,36 @@ backend::Queue *Device::defaultQueue() {
   return defaultQueue_;
 }
 
-cudaError_t Device::synchronize() {
+backend::Event *Device::legacyOrderEvent() {
+  std::lock_guard lock(mutex);
+  if (!legacyOrderEvent_ &&
+      backend->createEvent(&legacyOrderEvent_) != backend::Status::Success)
+    legacyOrderEvent_ = nullptr;
+  return legacyOrderEvent_;
+}
+
+cudaError_t Device::synchronizeQueue(backend::Queue &queue) {
   if (sticky != cudaSuccess)
     return sticky;
-  backend::Queue *queue = defaultQueue();
-  if (!queue)
-    return cudaErrorUnknown;
-  cudaError_t error = toCudaError(queue->synchronize());
+  cudaError_t error = toCudaError(queue.synchronize());
   if (isSticky(error))
     sticky = error;
   return error;
+}
+
+cudaError_t Device::synchronize() {
+  backend::Queue *queue = defaultQueue();
+  if (!queue)
+    return cudaErrorUnknown;
+  cudaError_t first = synchronizeQueue(*queue);
+  liveStreams().forEach([&](Stream *stream) {
+    if (stream->device != this)
+      return;
+    cudaError_t error = synchronizeQueue(*stream->queue);
+    if (first == cudaSuccess)
+      first = error;
+  });
+  return first;
 }
 
 //===----------------------------------------------------------------------===//

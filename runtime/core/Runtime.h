@@ -44,13 +44,21 @@ struct Device {
 
   /// The legacy default stream (stream 0), created on first use.
   backend::Queue *defaultQueue();
-  /// Waits for all work of the device; returns the first failure.
+  /// Recorded on the legacy stream when a blocking stream must wait for it.
+  backend::Event *legacyOrderEvent();
+  /// Waits for all work of the device, every stream; returns the first
+  /// failure (which becomes sticky when it is a kernel fault).
   cudaError_t synchronize();
+  /// Waits for one queue of this device and applies the sticky-error rule.
+  cudaError_t synchronizeQueue(backend::Queue &queue);
+
+  unsigned flags = 0; ///< cudaSetDeviceFlags
 
   std::mutex mutex;
 
 private:
   backend::Queue *defaultQueue_ = nullptr;
+  backend::Event *legacyOrderEvent_ = nullptr;
 };
 
 /// Launch configuration pushed by __cudaPushCallConfiguration.

@@ -28,9 +28,6 @@ namespace cuport::rt {
 cudaError_t launchKernel(KernelRecord &kernel, dim3 grid, dim3 block,
                          void **args, size_t sharedMem, cudaStream_t stream);
 
-/// The queue behind a stream handle (only the legacy default stream so far).
-cudaError_t queueFor(cudaStream_t stream, Device &device, backend::Queue **out);
-
 } // namespace cuport::rt
 
 #endif // CUPORT_RUNTIME_ENTRY_ENTRY_H

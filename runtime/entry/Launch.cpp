@@ -15,23 +15,12 @@
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/Streams.h"
 #include "cuport/Log.h"
 
 #include <cstring>
 
 namespace cuport::rt {
-
-cudaError_t queueFor(cudaStream_t stream, Device &device, backend::Queue **out) {
-  // Streams other than the default one arrive with the stream API.
-  if (stream != nullptr && stream != cudaStreamLegacy &&
-      stream != cudaStreamPerThread)
-    return cudaErrorInvalidResourceHandle;
-  backend::Queue *queue = device.defaultQueue();
-  if (!queue)
-    return cudaErrorUnknown;
-  *out = queue;
-  return cudaSuccess;
-}
 
 static cudaError_t checkConfiguration(const backend::DeviceProperties &props,
                                       const backend::KernelInfo &info, dim3 grid,
@@ -74,9 +63,11 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
     return error;
   if (!info.params.empty() && !args)
     return cudaErrorInvalidValue;
-  backend::Queue *queue = nullptr;
-  if (cudaError_t error = queueFor(stream, *device, &queue))
+  StreamTarget target;
+  if (cudaError_t error = resolveStream(stream, &target))
     return error;
+  if (target.device != device)
+    return cudaErrorInvalidResourceHandle;
 
   std::vector<std::byte> buffer(info.argBufferSize);
   for (size_t i = 0; i < info.params.size(); ++i) {
@@ -90,7 +81,9 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
   launch.block = {block.x, block.y, block.z};
   launch.dynamicSharedBytes = static_cast<uint32_t>(sharedMem);
   launch.args = buffer;
-  return toCudaError(queue->launch(*kernel, launch));
+  if (cudaError_t error = orderSubmission(target))
+    return error;
+  return toCudaError(target.queue->launch(*kernel, launch));
 }
 
 } // namespace cuport::rt

@@ -173,6 +173,7 @@ public:
   virtual Status fill(void *dst, uint8_t value, size_t bytes) = 0;
   virtual Status hostCallback(HostCallback fn, void *userData) = 0;
   virtual Status record(Event &event) = 0;
+  /// Later work waits for the record of `event` that is latest now.
   virtual Status wait(Event &event) = 0;
   /// Waits for all submitted work; returns the first failure of that work
   /// (a kernel fault), which is then cleared from the queue.

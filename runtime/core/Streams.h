@@ -1,0 +1,98 @@
+//===- core/Streams.h - Streams, events and their handles ------*- C++ -*-===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// A cudaStream_t is a Stream*, a cudaEvent_t an Event*; every handle an
+// application passes is looked up in a HandleSet first, so a destroyed or
+// made-up handle is cudaErrorInvalidResourceHandle, never a dangling
+// dereference.
+//
+// The legacy default stream (stream 0, cudaStreamLegacy) synchronizes with
+// every blocking stream of its device: work submitted to it waits for the
+// work already submitted to blocking streams, and work submitted to a
+// blocking stream waits for the work already submitted to it. Streams made
+// with cudaStreamNonBlocking take no part in that. orderSubmission()
+// implements the rule with backend events, only when the device has more
+// than the default stream.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUPORT_RUNTIME_CORE_STREAMS_H
+#define CUPORT_RUNTIME_CORE_STREAMS_H
+
+#include "cuport/Backend.h"
+
+#include <cuda_runtime_api.h>
+
+#include <mutex>
+#include <unordered_set>
+
+namespace cuport::rt {
+
+struct Device;
+
+struct Stream {
+  Device *device = nullptr;
+  backend::Queue *queue = nullptr;
+  unsigned flags = cudaStreamDefault;
+  int priority = 0;
+  /// Recorded on this stream when the legacy stream must wait for it.
+  backend::Event *orderEvent = nullptr;
+
+  bool isBlocking() const { return !(flags & cudaStreamNonBlocking); }
+};
+
+struct Event {
+  Device *device = nullptr;
+  backend::Event *event = nullptr;
+  unsigned flags = cudaEventDefault;
+  bool recorded = false;
+};
+
+/// The set of live handles of one kind.
+template <typename T> class HandleSet {
+public:
+  void insert(T *handle) {
+    std::lock_guard lock(mutex_);
+    live_.insert(handle);
+  }
+  bool erase(T *handle) {
+    std::lock_guard lock(mutex_);
+    return live_.erase(handle) > 0;
+  }
+  bool contains(const void *handle) const {
+    std::lock_guard lock(mutex_);
+    return live_.count(static_cast<T *>(const_cast<void *>(handle))) > 0;
+  }
+  template <typename Fn> void forEach(Fn &&fn) const {
+    std::lock_guard lock(mutex_);
+    for (T *handle : live_)
+      fn(handle);
+  }
+
+private:
+  mutable std::mutex mutex_;
+  std::unordered_set<T *> live_;
+};
+
+/// Where work for a stream handle goes.
+struct StreamTarget {
+  Device *device = nullptr;
+  Stream *stream = nullptr; ///< nullptr: the legacy default stream
+  backend::Queue *queue = nullptr;
+};
+
+/// Resolves a stream handle (0, cudaStreamLegacy, cudaStreamPerThread or a
+/// created stream) for the calling thread's current device.
+cudaError_t resolveStream(cudaStream_t handle, StreamTarget *out);
+
+/// Applies the legacy-stream ordering before work is submitted to `target`.
+cudaError_t orderSubmission(const StreamTarget &target);
+
+HandleSet<Stream> &liveStreams();
+HandleSet<Event> &liveEvents();
+
+} // namespace cuport::rt
+
+#endif // CUPORT_RUNTIME_CORE_STREAMS_H
