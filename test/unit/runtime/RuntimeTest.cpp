@@ -360,10 +360,14 @@ TEST_F(RuntimeError, ErrorName) {
 }
 
 TEST_F(RuntimeError, NotSupportedEntryReturnsErrorAndSetsLastError) {
-  cudaStream_t stream = nullptr;
-  EXPECT_EQ(cudaStreamCreate(&stream), cudaErrorNotSupported);
+  // Inter-process memory handles: no cuport backend shares memory across
+  // processes, so this stays a not-supported entry.
+  cudaIpcMemHandle_t handle;
+  int local = 0;
+  EXPECT_EQ(cudaIpcGetMemHandle(&handle, &local), cudaErrorNotSupported);
   EXPECT_EQ(cudaGetLastError(), cudaErrorNotSupported);
-  EXPECT_EQ(cudaStreamCreate(&stream), cudaErrorNotSupported) << "stable on repeat";
+  EXPECT_EQ(cudaIpcGetMemHandle(&handle, &local), cudaErrorNotSupported)
+      << "stable on repeat";
 }
 
 // Each thread has its own last error.
