@@ -5,12 +5,16 @@
 //===----------------------------------------------------------------------===//
 #include "KernelCompiler.h"
 
+#include "DeviceServices.h"
 #include "cuport/Log.h"
 #include "passes/CpuPipeline.h"
 #include "ptx/Parser.h"
+#include "translate/LinkModules.h"
 #include "translate/PtxToNvvm.h"
 
+#include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -26,7 +30,28 @@ Error makeError(const Twine &message) {
   return createStringError(inconvertibleErrorCode(), message);
 }
 
+/// The name of image `index` of `count` in messages: the entry's identifier
+/// (the source file, with -lineinfo/-G), numbered when there are several.
+std::string unitName(const backend::ModuleImage &image, size_t index,
+                     size_t count) {
+  std::string name = image.name.empty() ? "kernel.ptx" : std::string(image.name);
+  if (count > 1)
+    name += " (translation unit " + std::to_string(index + 1) + " of " +
+            std::to_string(count) + ")";
+  return name;
+}
+
 } // namespace
+
+Error KernelCompiler::defineDeviceServices(orc::JITDylib &dylib) {
+  orc::MangleAndInterner mangle(jit_->getExecutionSession(), jit_->getDataLayout());
+  orc::SymbolMap symbols;
+  for (const ServiceSymbol &service : deviceServiceSymbols())
+    symbols[mangle(service.name)] = {orc::ExecutorAddr::fromPtr(service.address),
+                                     JITSymbolFlags::Exported |
+                                         JITSymbolFlags::Callable};
+  return dylib.define(orc::absoluteSymbols(std::move(symbols)));
+}
 
 backend::Kernel *CpuModule::findKernel(std::string_view name) {
   auto it = kernels.find(name);
@@ -69,27 +94,36 @@ Expected<std::unique_ptr<CpuModule>>
 KernelCompiler::compile(std::span<const backend::ModuleImage> images) {
   if (images.empty())
     return makeError("no kernel image to compile");
-  if (images.size() > 1)
-    return makeError("modules of several relocatable images (-rdc=true) are "
-                     "not supported yet");
-  const backend::ModuleImage &image = images.front();
-  if (image.kind != backend::ImageKind::Ptx)
-    return makeError("the CPU backend reads PTX images only so far");
-  std::string sourceName =
-      image.name.empty() ? "kernel.ptx" : std::string(image.name);
-  std::string_view text(reinterpret_cast<const char *>(image.bytes.data()),
-                        image.bytes.size());
-
-  ptx::ParseResult parsed = ptx::parseModule(text);
-  if (!parsed.module) {
-    std::string message;
-    for (const ptx::Diagnostic &diagnostic : parsed.diagnostics)
-      message += (message.empty() ? "" : "\n") + diagnostic.format(sourceName);
-    return makeError(message);
+  // One PTX module per image: a single one, or one per translation unit of
+  // a program built with -rdc=true; they are linked into one module.
+  std::vector<ptx::ParseResult> parsed;
+  std::vector<const ptx::Module *> modules;
+  std::vector<std::string> names;
+  std::string problems;
+  parsed.reserve(images.size()); // `modules` points into it
+  for (size_t i = 0; i < images.size(); ++i) {
+    const backend::ModuleImage &image = images[i];
+    names.push_back(unitName(image, i, images.size()));
+    if (image.kind != backend::ImageKind::Ptx)
+      return makeError(names.back() + ": the CPU backend reads PTX images only so far");
+    std::string_view text(reinterpret_cast<const char *>(image.bytes.data()),
+                          image.bytes.size());
+    parsed.push_back(ptx::parseModule(text));
+    if (!parsed.back().module) {
+      for (const ptx::Diagnostic &diagnostic : parsed.back().diagnostics)
+        problems += (problems.empty() ? "" : "\n") + diagnostic.format(names.back());
+      continue;
+    }
+    modules.push_back(&*parsed.back().module);
   }
+  if (!problems.empty())
+    return makeError(problems);
+  std::string sourceName = names.size() == 1
+                               ? names.front()
+                               : std::to_string(names.size()) + " translation units";
 
   auto context = std::make_unique<LLVMContext>();
-  auto translated = translate::translateToNvvm(*parsed.module, *context, sourceName);
+  auto translated = translate::translateAndLink(modules, names, *context);
   if (!translated)
     return translated.takeError();
 
@@ -111,6 +145,8 @@ KernelCompiler::compile(std::span<const backend::ModuleImage> images) {
   if (!processSymbols)
     return processSymbols.takeError();
   dylib->addGenerator(std::move(*processSymbols));
+  if (Error error = defineDeviceServices(*dylib))
+    return std::move(error);
 
   if (Error error = jit_->addIRModule(
           *dylib, orc::ThreadSafeModule(std::move(translated->module),

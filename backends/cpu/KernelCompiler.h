@@ -4,9 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The CPU backend's path from a registered image to callable code:
-//   PTX text --ptx::parseModule--> syntax tree
-//            --translate::translateToNvvm--> NVVM-form LLVM module
+// The CPU backend's path from registered images to callable code:
+//   PTX text --ptx::parseModule--> syntax tree (one per image: one per
+//            translation unit with -rdc=true)
+//            --translate::translateAndLink--> one NVVM-form LLVM module
 //            --passes::lowerForCpu--> host IR with block functions
 //            --ORC LLJIT--> one BlockFunction per kernel.
 // Each module gets its own JITDylib, so equal kernel names in two modules
@@ -57,6 +58,8 @@ public:
 private:
   explicit KernelCompiler(std::unique_ptr<llvm::orc::LLJIT> jit,
                           llvm::orc::JITTargetMachineBuilder machine);
+  /// Makes the device services (DeviceServices.h) visible to `dylib`.
+  llvm::Error defineDeviceServices(llvm::orc::JITDylib &dylib);
 
   std::mutex mutex_;
   std::unique_ptr<llvm::orc::LLJIT> jit_;

@@ -28,7 +28,7 @@ WorkerState::~WorkerState() { std::free(arena_); }
 WorkerPool::WorkerPool(unsigned threads) {
   // The submitting thread is one of the workers.
   for (unsigned i = 1; i < std::max(1u, threads); ++i)
-    threads_.emplace_back([this] { workerLoop(); });
+    threads_.emplace_back([this, i] { workerLoop(i); });
 }
 
 WorkerPool::~WorkerPool() {
@@ -71,8 +71,9 @@ void WorkerPool::work(Job &job, WorkerState &state) {
   }
 }
 
-void WorkerPool::workerLoop() {
+void WorkerPool::workerLoop(uint32_t index) {
   WorkerState state;
+  state.index = index;
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });

@@ -38,6 +38,9 @@ struct WorkerState {
   void *sharedArena(size_t bytes);
   ~WorkerState();
 
+  /// 1.. for the pool's threads, 0 for a thread that submits work (%smid).
+  uint32_t index = 0;
+
 private:
   void *arena_ = nullptr;
   size_t capacity_ = 0;
@@ -72,7 +75,7 @@ private:
     std::condition_variable done;
   };
 
-  void workerLoop();
+  void workerLoop(uint32_t index);
   /// Takes chunks of `job` until none are left.
   static void work(Job &job, WorkerState &state);
 

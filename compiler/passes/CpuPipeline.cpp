@@ -6,6 +6,8 @@
 #include "passes/CpuPipeline.h"
 
 #include "passes/KernelAbi.h"
+#include "passes/LowerDeviceServices.h"
+#include "passes/WidenSyncScopes.h"
 #include "passes/WorkItemLoops.h"
 
 #include "llvm/IR/InstIterator.h"
@@ -52,13 +54,17 @@ void reportLeftoverIntrinsics(Module &module, LoweringDiagnostics &diagnostics) 
 }
 
 /// The JIT finds module-scope variables by name (cudaMemcpyToSymbol):
-/// give every defined global outside shared memory external linkage.
+/// give every defined global outside shared memory external linkage. The
+/// host writes __constant__ variables too, so none may land in read-only
+/// memory: constness holds for device code only.
 void keepGlobalsAddressable(Module &module) {
-  for (GlobalVariable &global : module.globals())
-    if (!global.isDeclaration() &&
-        global.getAddressSpace() != translate::SharedAS &&
-        global.hasLocalLinkage())
+  for (GlobalVariable &global : module.globals()) {
+    if (global.isDeclaration() || global.getAddressSpace() == translate::SharedAS)
+      continue;
+    if (global.hasLocalLinkage())
       global.setLinkage(GlobalValue::ExternalLinkage);
+    global.setConstant(false);
+  }
 }
 
 struct Analyses {
@@ -108,7 +114,9 @@ Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,
   {
     ModulePassManager lower;
     lower.addPass(KernelAbiPass(kernels, diagnostics));
+    lower.addPass(LowerDeviceServicesPass(kernels));
     lower.addPass(createModuleToFunctionPassAdaptor(WorkItemLoopsPass(diagnostics)));
+    lower.addPass(createModuleToFunctionPassAdaptor(WidenSyncScopesPass()));
     lower.run(module, am.modules);
   }
   if (!diagnostics.empty())

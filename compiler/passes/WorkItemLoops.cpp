@@ -40,7 +40,10 @@ StringRef synchronisationIn(Function &function) {
             name.starts_with("llvm.nvvm.shfl") ||
             name.starts_with("llvm.nvvm.vote") ||
             name.starts_with("llvm.nvvm.match") ||
-            name.starts_with("llvm.nvvm.redux"))
+            name.starts_with("llvm.nvvm.redux") ||
+            name == "llvm.nvvm.activemask" ||
+            name.starts_with("__cuport_bar_") ||
+            name.starts_with("__cuport_barrier_"))
           return name;
       }
   return "";
@@ -107,6 +110,26 @@ void markParallel(ThreadLoop &loop, ArrayRef<BasicBlock *> body) {
   MDNode *loopID = MDNode::getDistinct(context, {nullptr, parallel});
   loopID->replaceOperandWith(0, loopID);
   loop.latch->getTerminator()->setMetadata(LLVMContext::MD_loop, loopID);
+}
+
+/// %lanemask_eq/le/lt/ge/gt of the thread with linear index `linear`:
+/// the bits of the lanes equal to, below or above its own lane.
+Value *laneMask(IRBuilder<> &builder, Value *linear, StringRef sreg) {
+  Value *eq = builder.CreateShl(builder.getInt32(1), builder.CreateAnd(linear, 31));
+  Value *lt = builder.CreateSub(eq, builder.getInt32(1));
+  Value *le = builder.CreateOr(lt, eq);
+  if (sreg == "lanemask_eq") return eq;
+  if (sreg == "lanemask_lt") return lt;
+  if (sreg == "lanemask_le") return le;
+  if (sreg == "lanemask_ge") return builder.CreateNot(lt);
+  if (sreg == "lanemask_gt") return builder.CreateNot(le);
+  return nullptr;
+}
+
+/// %nwarpid: the warps of this block, so that %warpid < %nwarpid.
+Value *warpsPerBlock(IRBuilder<> &builder, Value *const dims[3]) {
+  Value *threads = builder.CreateMul(builder.CreateMul(dims[0], dims[1]), dims[2]);
+  return builder.CreateLShr(builder.CreateAdd(threads, builder.getInt32(31)), 5);
 }
 
 } // namespace
@@ -180,6 +203,8 @@ PreservedAnalyses WorkItemLoopsPass::run(Function &function,
       else if (sreg == "tid.z") value = z.index;
       else if (sreg == "laneid") value = builder.CreateAnd(linear, 31);
       else if (sreg == "warpid") value = builder.CreateLShr(linear, 5);
+      else if (sreg.starts_with("lanemask_")) value = laneMask(builder, linear, sreg);
+      else if (sreg == "nwarpid") value = warpsPerBlock(builder, dims);
       if (value) {
         inst.replaceAllUsesWith(value);
         dead.push_back(&inst);

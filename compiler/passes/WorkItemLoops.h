@@ -9,10 +9,11 @@
 //      synchronisation point (barriers and warp collectives).
 // OUT: the body wrapped in three nested loops z, y, x over ctx->blockDim
 //      (the fast path of DESIGN.md §4.1 step 3); %tid.* are the loop
-//      induction variables, %laneid and %warpid derive from the linear
-//      thread index; each `ret` continues with the next thread; static
-//      allocas are hoisted to the entry block (threads run one after the
-//      other, so they can share them). The x loop carries
+//      induction variables, %laneid, %warpid and %lanemask_* derive from
+//      the linear thread index, %nwarpid is the block's warp count; each
+//      `ret` continues with the next thread; static allocas are hoisted to
+//      the entry block (threads run one after the other, so they can share
+//      them). The x loop carries
 //      llvm.loop.parallel_accesses and the body's memory accesses its access
 //      group, so the loop vectorizer may turn threads into SIMD lanes.
 //

@@ -8,10 +8,8 @@
 //   - division by zero and INT_MIN / -1 are defined (no trap): x / 0 gives
 //     all ones, x % 0 gives x, as NVIDIA hardware does;
 //   - shifts by the register width or more give 0 (or the sign for shr.s);
-//   - min/max on floats return the non-NaN operand (minnum/maxnum);
-//   - .sat on floats clamps to [0, 1] with NaN -> 0.
-// Rounding modifiers other than the default round-to-nearest are reported
-// as unsupported rather than silently ignored.
+// Floating-point forms (add/sub/mul, mad/fma, div, min/max, neg/abs, setp,
+// and the math functions) are forwarded to FloatingPoint.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "translate/FunctionTranslator.h"
@@ -42,10 +40,6 @@ ptx::Type widened(ptx::Type type) {
   }
 }
 
-/// Rounding modifier that changes the result of an IEEE operation.
-bool hasDirectedRounding(const ptx::Instruction &inst) {
-  return inst.has("rz") || inst.has("rm") || inst.has("rp");
-}
 
 } // namespace
 
@@ -62,7 +56,7 @@ void FunctionTranslator::translateIntArith(const ptx::Instruction &inst) {
   if (failed_ || type == ptx::Type::None)
     return unsupported(inst, "missing type");
   if (inst.has("cc") || inst.opcode == "addc" || inst.opcode == "subc")
-    return unsupported(inst, "carry chains");
+    return translateCarryArith(inst); // IntegerBits.cpp
   bool wide = inst.has("wide"), hi = inst.has("hi");
   ptx::Type operandType = type;
   if (inst.opcode == "mul" && (wide || hi) && widened(type) == ptx::Type::None)
@@ -100,54 +94,19 @@ void FunctionTranslator::translateIntArith(const ptx::Instruction &inst) {
   write(inst.operands[0], result, type);
 }
 
-void FunctionTranslator::translateFloatArith(const ptx::Instruction &inst) {
-  expectOperands(inst, 3);
-  if (failed_)
-    return;
-  if (hasDirectedRounding(inst))
-    return unsupported(inst, "directed rounding");
-  ptx::Type type = inst.type();
-  Value *a = read(inst.operands[1], type);
-  Value *b = read(inst.operands[2], type);
-  if (!a || !b)
-    return;
-  Value *result = inst.opcode == "add"   ? b_.CreateFAdd(a, b)
-                  : inst.opcode == "sub" ? b_.CreateFSub(a, b)
-                                         : b_.CreateFMul(a, b);
-  if (inst.has("sat")) {
-    Constant *zero = ConstantFP::get(a->getType(), 0.0);
-    Constant *one = ConstantFP::get(a->getType(), 1.0);
-    result = b_.CreateBinaryIntrinsic(Intrinsic::maxnum, result, zero);
-    result = b_.CreateBinaryIntrinsic(Intrinsic::minnum, result, one);
-  }
-  write(inst.operands[0], result, type);
-}
+// translateFloatArith: FloatingPoint.cpp.
 
 void FunctionTranslator::translateMad(const ptx::Instruction &inst) {
   expectOperands(inst, 4);
   if (failed_)
     return;
   ptx::Type type = inst.type();
-  if (isFloat(type)) {
-    // mad.f32 with a rounding modifier and fma are the same fused operation.
-    if (hasDirectedRounding(inst))
-      return unsupported(inst, "directed rounding");
-    Value *a = read(inst.operands[1], type);
-    Value *b = read(inst.operands[2], type);
-    Value *c = read(inst.operands[3], type);
-    if (!a || !b || !c)
-      return;
-    Value *result = b_.CreateIntrinsic(Intrinsic::fma, {a->getType()}, {a, b, c});
-    if (inst.has("sat")) {
-      result = b_.CreateBinaryIntrinsic(Intrinsic::maxnum, result,
-                                        ConstantFP::get(a->getType(), 0.0));
-      result = b_.CreateBinaryIntrinsic(Intrinsic::minnum, result,
-                                        ConstantFP::get(a->getType(), 1.0));
-    }
-    return write(inst.operands[0], result, type);
-  }
+  if (isFloat(type))
+    return translateFloatMad(inst); // FloatingPoint.cpp
   if (inst.has("cc") || inst.opcode == "madc")
-    return unsupported(inst, "carry chains");
+    return translateCarryMad(inst); // IntegerBits.cpp
+  if (inst.has("sat") && !(inst.has("hi") && type == ptx::Type::S32))
+    return unsupported(inst, ".sat is only mad.hi.sat.s32");
   bool wide = inst.has("wide"), hi = inst.has("hi");
   Value *a = read(inst.operands[1], type);
   Value *b = read(inst.operands[2], type);
@@ -178,7 +137,11 @@ void FunctionTranslator::translateMad(const ptx::Instruction &inst) {
     return;
   unsigned bits = a->getType()->getIntegerBitWidth();
   Value *high = b_.CreateTrunc(b_.CreateLShr(product, bits), a->getType());
-  write(inst.operands[0], b_.CreateAdd(high, c), type);
+  // mad.hi.sat.s32 saturates the final addition.
+  Value *sum = inst.has("sat")
+                   ? b_.CreateBinaryIntrinsic(Intrinsic::sadd_sat, high, c)
+                   : b_.CreateAdd(high, c);
+  write(inst.operands[0], sum, type);
 }
 
 void FunctionTranslator::translateDivRem(const ptx::Instruction &inst) {
@@ -186,20 +149,12 @@ void FunctionTranslator::translateDivRem(const ptx::Instruction &inst) {
   if (failed_)
     return;
   ptx::Type type = inst.type();
+  if (isFloat(type))
+    return translateFloatDiv(inst); // FloatingPoint.cpp
   Value *a = read(inst.operands[1], type);
   Value *b = read(inst.operands[2], type);
   if (!a || !b)
     return;
-  if (isFloat(type)) {
-    if (inst.opcode == "rem")
-      return unsupported(inst);
-    if (hasDirectedRounding(inst))
-      return unsupported(inst, "directed rounding");
-    Value *q = b_.CreateFDiv(a, b);
-    if (inst.has("approx") || inst.has("full"))
-      cast<Instruction>(q)->setHasApproxFunc(true);
-    return write(inst.operands[0], q, type);
-  }
   // Integer: never let the host trap. x/0 = all ones, x%0 = x, and
   // INT_MIN/-1 wraps (quotient INT_MIN, remainder 0).
   Type *t = a->getType();
@@ -237,16 +192,18 @@ void FunctionTranslator::translateMinMax(const ptx::Instruction &inst) {
   if (failed_)
     return;
   ptx::Type type = inst.type();
+  if (!isFloat(type) &&
+      (inst.has("relu") || inst.has("u16x2") || inst.has("s16x2")))
+    return translateIntMinMaxPacked(inst); // IntegerBits.cpp
+  if (isFloat(type))
+    return translateFloatMinMax(inst); // FloatingPoint.cpp
   Value *a = read(inst.operands[1], type);
   Value *b = read(inst.operands[2], type);
   if (!a || !b)
     return;
   bool isMin = inst.opcode == "min";
   Intrinsic::ID id;
-  if (isFloat(type))
-    id = inst.has("NaN") ? (isMin ? Intrinsic::minimum : Intrinsic::maximum)
-                         : (isMin ? Intrinsic::minnum : Intrinsic::maxnum);
-  else if (isSigned(type))
+  if (isSigned(type))
     id = isMin ? Intrinsic::smin : Intrinsic::smax;
   else
     id = isMin ? Intrinsic::umin : Intrinsic::umax;
@@ -258,6 +215,8 @@ void FunctionTranslator::translateUnary(const ptx::Instruction &inst) {
   if (failed_)
     return;
   ptx::Type type = inst.type();
+  if (isFloat(type) && (inst.opcode == "neg" || inst.opcode == "abs"))
+    return translateFloatUnary(inst); // FloatingPoint.cpp
   Value *a = read(inst.operands[1], type);
   if (!a)
     return;
@@ -287,38 +246,7 @@ void FunctionTranslator::translateUnary(const ptx::Instruction &inst) {
   write(inst.operands[0], result, resultType);
 }
 
-void FunctionTranslator::translateMathApprox(const ptx::Instruction &inst) {
-  expectOperands(inst, 2);
-  if (failed_)
-    return;
-  if (hasDirectedRounding(inst))
-    return unsupported(inst, "directed rounding");
-  ptx::Type type = inst.type();
-  Value *a = read(inst.operands[1], type);
-  if (!a)
-    return;
-  const std::string &op = inst.opcode;
-  bool approx = inst.has("approx");
-  Value *result = nullptr;
-  if (op == "sqrt") {
-    result = b_.CreateUnaryIntrinsic(Intrinsic::sqrt, a);
-  } else if (op == "rsqrt") {
-    result = b_.CreateFDiv(ConstantFP::get(a->getType(), 1.0),
-                           b_.CreateUnaryIntrinsic(Intrinsic::sqrt, a));
-  } else if (op == "rcp") {
-    result = b_.CreateFDiv(ConstantFP::get(a->getType(), 1.0), a);
-  } else {
-    Intrinsic::ID id = op == "sin"   ? Intrinsic::sin
-                       : op == "cos" ? Intrinsic::cos
-                       : op == "ex2" ? Intrinsic::exp2
-                                     : Intrinsic::log2;
-    result = b_.CreateUnaryIntrinsic(id, a);
-  }
-  if (approx)
-    if (auto *instruction = dyn_cast<Instruction>(result))
-      instruction->setHasApproxFunc(true);
-  write(inst.operands[0], result, type);
-}
+// translateMathApprox: FloatingPoint.cpp.
 
 void FunctionTranslator::translateLogic(const ptx::Instruction &inst) {
   expectOperands(inst, 3);
@@ -364,6 +292,8 @@ void FunctionTranslator::translateSetp(const ptx::Instruction &inst) {
   if (inst.operands.size() != 3 && inst.operands.size() != 4)
     return expectOperands(inst, 3);
   ptx::Type type = inst.type();
+  if (isFloat(type))
+    return translateFloatSetp(inst); // FloatingPoint.cpp
   Value *a = read(inst.operands[1], type);
   Value *b = read(inst.operands[2], type);
   if (!a || !b)

@@ -282,12 +282,50 @@ void FunctionTranslator::dispatch(const ptx::Instruction &inst) {
       {"exit", &FunctionTranslator::translateReturn},
       {"call", &FunctionTranslator::translateCall},
       // --- family: integer and bit ---
+      {"addc", &FunctionTranslator::translateCarryArith},
+      {"subc", &FunctionTranslator::translateCarryArith},
+      {"madc", &FunctionTranslator::translateCarryMad},
+      {"bfind", &FunctionTranslator::translateBfind},
+      {"fns", &FunctionTranslator::translateFns},
+      {"prmt", &FunctionTranslator::translatePrmt},
+      {"shf", &FunctionTranslator::translateFunnelShift},
+      {"lop3", &FunctionTranslator::translateLop3},
+      {"dp4a", &FunctionTranslator::translateDotProduct},
+      {"dp2a", &FunctionTranslator::translateDotProduct},
+      {"bmsk", &FunctionTranslator::translateBmsk},
+      {"szext", &FunctionTranslator::translateSzext},
+      {"mul24", &FunctionTranslator::translateMul24},
+      {"mad24", &FunctionTranslator::translateMul24},
+      {"sad", &FunctionTranslator::translateSad},
       // --- end: integer and bit ---
       // --- family: floating point ---
+      {"tanh", &FunctionTranslator::translateMathApprox},
+      {"testp", &FunctionTranslator::translateTestp},
+      {"copysign", &FunctionTranslator::translateCopysign},
+      {"set", &FunctionTranslator::translateSet},
+      {"slct", &FunctionTranslator::translateSlct},
       // --- end: floating point ---
       // --- family: memory ---
+      {"atom", &FunctionTranslator::translateAtomic},
+      {"red", &FunctionTranslator::translateAtomic},
+      {"membar", &FunctionTranslator::translateFence},
+      {"fence", &FunctionTranslator::translateFence},
+      {"prefetch", &FunctionTranslator::translatePrefetch},
+      {"prefetchu", &FunctionTranslator::translatePrefetch},
+      {"isspacep", &FunctionTranslator::translateIsspacep},
+      {"nanosleep", &FunctionTranslator::translateNanosleep},
       // --- end: memory ---
       // --- family: control ---
+      {"brx", &FunctionTranslator::translateBranchIndexed},
+      {"trap", &FunctionTranslator::translateTrap},
+      {"brkpt", &FunctionTranslator::translateTrap},
+      {"bar", &FunctionTranslator::translateBarrier},
+      {"barrier", &FunctionTranslator::translateBarrier},
+      {"shfl", &FunctionTranslator::translateShuffle},
+      {"vote", &FunctionTranslator::translateVote},
+      {"match", &FunctionTranslator::translateMatch},
+      {"activemask", &FunctionTranslator::translateActivemask},
+      {"redux", &FunctionTranslator::translateRedux},
       // --- end: control ---
   };
   auto it = handlers.find(inst.opcode);
@@ -389,28 +427,51 @@ Value *FunctionTranslator::readSpecialRegister(const ptx::Operand &op,
     }
     sreg += std::string(".") + axes[op.component];
   }
-  bool is64 = sreg == "clock64" || sreg == "globaltimer" ||
-              StringRef(sreg).starts_with("gridid");
+  // %globaltimer_lo/_hi are the halves of the 64-bit %globaltimer.
+  int timerHalf = sreg == "globaltimer_lo" ? 0 : sreg == "globaltimer_hi" ? 1 : -1;
+  if (timerHalf >= 0)
+    sreg = "globaltimer";
+  // LLVM 19 declares %gridid 32-bit; PTX's register is 64-bit (zero-extended).
+  bool is64 = sreg == "clock64" || sreg == "globaltimer";
+  // Registers whose value changes while a thread runs must not be merged
+  // or hoisted: they read inaccessible memory instead of none.
+  bool isVolatile = sreg == "clock" || sreg == "clock64" ||
+                    sreg == "globaltimer" || sreg == "smid" ||
+                    sreg == "warpid";
   Type *resultType = is64 ? b_.getInt64Ty() : b_.getInt32Ty();
   std::string intrinsic = std::string(kSregPrefix) + sreg;
   FunctionCallee callee = mc_.module.getOrInsertFunction(
       intrinsic, FunctionType::get(resultType, false));
-  if (auto *f = dyn_cast<Function>(callee.getCallee()))
-    f->setDoesNotAccessMemory();
+  if (auto *f = dyn_cast<Function>(callee.getCallee())) {
+    if (isVolatile)
+      f->setOnlyAccessesInaccessibleMemory();
+    else
+      f->setDoesNotAccessMemory();
+    f->setDoesNotThrow();
+  }
   Value *value = b_.CreateCall(callee);
+  if (timerHalf >= 0) {
+    value = b_.CreateTrunc(b_.CreateLShr(value, timerHalf * 32), b_.getInt32Ty());
+    is64 = false;
+  }
   return convertBits(value, is64 ? ptx::Type::U64 : ptx::Type::U32, type);
 }
 
 /// Special registers PTX predefines. A name is only special when no
 /// declaration in scope shadows it.
 static bool isSpecialRegisterName(StringRef name) {
+  // %envreg0 .. %envreg31.
+  if (unsigned index = 0; name.consume_front("%envreg") &&
+                          !name.getAsInteger(10, index) && index < 32)
+    return true;
   return StringSwitch<bool>(name)
       .Cases("%tid", "%ntid", "%ctaid", "%nctaid", true)
       .Cases("%laneid", "%warpid", "%nwarpid", "%smid", "%nsmid", true)
       .Cases("%gridid", "%clock", "%clock64", "%globaltimer", true)
       .Cases("%lanemask_eq", "%lanemask_le", "%lanemask_lt", true)
       .Cases("%lanemask_ge", "%lanemask_gt", "%dynamic_smem_size", true)
-      .Cases("%total_smem_size", "%warpsize", true)
+      .Cases("%total_smem_size", "%warpsize", "%globaltimer_lo", true)
+      .Cases("%globaltimer_hi", "%aggr_smem_size", true)
       .Default(false);
 }
 

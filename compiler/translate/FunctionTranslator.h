@@ -142,12 +142,80 @@ private:
   // handlers in the dispatch table of FunctionTranslator.cpp, definitions
   // in the named file).
   // --- family: integer and bit (IntegerBits.cpp) ---
+  // add.cc addc sub.cc subc; mad.cc madc
+  void translateCarryArith(const ptx::Instruction &inst);
+  void translateCarryMad(const ptx::Instruction &inst);
+  void translateBfind(const ptx::Instruction &inst);
+  void translateFns(const ptx::Instruction &inst);
+  void translatePrmt(const ptx::Instruction &inst);
+  void translateFunnelShift(const ptx::Instruction &inst); // shf
+  void translateLop3(const ptx::Instruction &inst);
+  void translateDotProduct(const ptx::Instruction &inst); // dp4a dp2a
+  void translateBmsk(const ptx::Instruction &inst);
+  void translateSzext(const ptx::Instruction &inst);
+  void translateMul24(const ptx::Instruction &inst); // mul24 mad24
+  void translateSad(const ptx::Instruction &inst);
+  /// min/max .u16x2 .s16x2 and .relu (integer forms).
+  void translateIntMinMaxPacked(const ptx::Instruction &inst);
+  /// Reads and writes CC.CF, the carry flag of the carry-chain
+  /// instructions: one i1 alloca per function, created (as 0) on first use.
+  llvm::Value *readCarryFlag();
+  void writeCarryFlag(llvm::Value *carry);
+  llvm::AllocaInst *carryFlagSlot();
+  llvm::AllocaInst *carryFlag_ = nullptr;
   // --- end: integer and bit ---
   // --- family: floating point and half precision (FloatingPoint.cpp) ---
+  // translateFloatArith and translateMathApprox (declared above) are
+  // defined in FloatingPoint.cpp too; translateCvt in Conversion.cpp.
+  void translateFloatMad(const ptx::Instruction &inst);    // fma, mad .f*
+  void translateFloatDiv(const ptx::Instruction &inst);    // div .f*
+  void translateFloatMinMax(const ptx::Instruction &inst); // min, max .f*
+  void translateFloatUnary(const ptx::Instruction &inst);  // neg, abs .f*
+  void translateFloatSetp(const ptx::Instruction &inst);
+  void translateSet(const ptx::Instruction &inst);
+  void translateSlct(const ptx::Instruction &inst);
+  void translateTestp(const ptx::Instruction &inst);
+  void translateCopysign(const ptx::Instruction &inst);
+  void translateCvtToTf32(const ptx::Instruction &inst); // Conversion.cpp
+  /// cvt between integer types (Conversion.cpp).
+  llvm::Value *convertInteger(const ptx::Instruction &inst, llvm::Value *a,
+                              ptx::Type from, ptx::Type to);
   // --- end: floating point ---
   // --- family: memory, atomics, fences, special registers (Atomics.cpp) ---
+  // Memory.cpp: ld/st helpers, prefetch, isspacep; Atomics.cpp: atom, red,
+  // membar, fence, nanosleep. cvta is in Conversion.cpp.
+  void translatePrefetch(const ptx::Instruction &inst); // prefetch prefetchu
+  void translateIsspacep(const ptx::Instruction &inst);
+  void translateAtomic(const ptx::Instruction &inst);   // atom red
+  void translateFence(const ptx::Instruction &inst);    // membar fence
+  void translateNanosleep(const ptx::Instruction &inst);
+  /// LLVM ordering of .relaxed/.acquire/.release/.acq_rel (.sc for
+  /// fences); `fallback` when none is named.
+  llvm::AtomicOrdering memoryOrderingOf(const ptx::Instruction &inst,
+                                        llvm::AtomicOrdering fallback);
+  /// Sync scope of .cta/.cluster/.gpu/.sys: "block", "cluster", "device",
+  /// system (the names NVPTX gives them); .gpu when none is named.
+  llvm::SyncScope::ID syncScopeOf(const ptx::Instruction &inst);
   // --- end: memory ---
   // --- family: control, synchronisation, warp (Control.cpp, Warp.cpp) ---
+  void translateBranchIndexed(const ptx::Instruction &inst);
+  void translateTrap(const ptx::Instruction &inst);
+  /// The callee and its type of a direct or indirect call; nullptr callee
+  /// (after recording the problem) if it cannot be resolved.
+  std::pair<llvm::Value *, llvm::FunctionType *>
+  resolveCallee(const ptx::Instruction &inst, const ptx::Operand &callee,
+                const ptx::Operand *signature);
+  void translateBarrier(const ptx::Instruction &inst);
+  void translateBarrierSync(const ptx::Instruction &inst, bool aligned);
+  void translateBarrierReduction(const ptx::Instruction &inst, bool aligned);
+  void translateWarpSync(const ptx::Instruction &inst);
+  void translateShuffle(const ptx::Instruction &inst);
+  void translateVote(const ptx::Instruction &inst);
+  void translateMatch(const ptx::Instruction &inst);
+  void translateActivemask(const ptx::Instruction &inst);
+  void translateRedux(const ptx::Instruction &inst);
+  /// Writes {value, i1} to `%d|%p` (the predicate only if it is named).
+  void writePair(const ptx::Operand &dst, llvm::Value *pair, ptx::Type type);
   // --- end: control ---
 
   void unsupported(const ptx::Instruction &inst, llvm::StringRef why = "");

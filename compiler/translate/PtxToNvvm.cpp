@@ -70,8 +70,10 @@ template <typename Visitor> void forEachGlobal(Value *value, Visitor &&visit) {
 class ModuleTranslator {
 public:
   ModuleTranslator(const ptx::Module &ptx, LLVMContext &context,
-                   StringRef sourceName)
+                   StringRef sourceName,
+                   std::vector<TranslationProblem> *problems)
       : ptx_(ptx), context_(context), sourceName_(sourceName),
+        problems_(problems),
         module_(std::make_unique<Module>(sourceName, context)),
         mc_{*module_, ptx, {}, {}, {}} {
     module_->setTargetTriple(kNvptxTriple);
@@ -85,12 +87,12 @@ private:
   Constant *initializerFor(const ptx::VariableDecl &decl, Type *&type);
   void declareFunction(const ptx::Function &function);
   KernelDescriptor describeKernel(const ptx::Function &kernel);
-  SetVector<Function *> reachableFrom(Function *root);
   Error issuesAsError() const;
 
   const ptx::Module &ptx_;
   LLVMContext &context_;
   std::string sourceName_;
+  std::vector<TranslationProblem> *problems_;
   std::unique_ptr<Module> module_;
   ModuleContext mc_;
   std::vector<TranslationIssue> issues_;
@@ -117,6 +119,9 @@ Expected<TranslatedModule> ModuleTranslator::run() {
     translator.translate(issues_);
     features_[llvmFunction] = translator.features();
   }
+  if (problems_)
+    for (const TranslationIssue &issue : issues_)
+      problems_->push_back({issue.loc.line, issue.loc.column, issue.message});
   if (!issues_.empty())
     return issuesAsError();
 
@@ -133,6 +138,8 @@ Expected<TranslatedModule> ModuleTranslator::run() {
     if (function.isKernel && function.body)
       result.kernels.push_back(describeKernel(function));
   result.globals = std::move(globals_);
+  for (const auto &[function, features] : features_)
+    result.functionFeatures[function] = features;
   result.module = std::move(module_);
   return result;
 }
@@ -257,18 +264,6 @@ void ModuleTranslator::declareFunction(const ptx::Function &function) {
   mc_.functions[function.name] = llvmFunction;
 }
 
-SetVector<Function *> ModuleTranslator::reachableFrom(Function *root) {
-  SetVector<Function *> reached;
-  reached.insert(root);
-  for (size_t i = 0; i < reached.size(); ++i)
-    for (Instruction &inst : instructions(*reached[i]))
-      if (auto *call = dyn_cast<CallBase>(&inst))
-        if (Function *callee = call->getCalledFunction())
-          if (!callee->isDeclaration())
-            reached.insert(callee);
-  return reached;
-}
-
 KernelDescriptor ModuleTranslator::describeKernel(const ptx::Function &kernel) {
   KernelDescriptor descriptor;
   descriptor.name = kernel.name;
@@ -289,23 +284,12 @@ KernelDescriptor ModuleTranslator::describeKernel(const ptx::Function &kernel) {
   if (dims[0])
     descriptor.maxThreadsPerBlock =
         dims[0] * std::max(1u, dims[1]) * std::max(1u, dims[2]);
-
-  SmallPtrSet<GlobalVariable *, 8> sharedSeen;
-  for (Function *function : reachableFrom(mc_.functions.lookup(kernel.name))) {
-    descriptor.features |= features_.lookup(function);
-    for (Instruction &inst : instructions(*function))
-      for (Value *operand : inst.operands())
-        forEachGlobal(operand, [&](GlobalVariable *global) {
-          if (global->getAddressSpace() != SharedAS ||
-              !sharedSeen.insert(global).second)
-            return;
-          if (global->isDeclaration())
-            descriptor.features |= UsesDynamicShared;
-          else
-            descriptor.staticSharedBytes += static_cast<uint32_t>(
-                module_->getDataLayout().getTypeAllocSize(global->getValueType()));
-        });
-  }
+  summarizeKernelUses(
+      *mc_.functions.lookup(kernel.name),
+      [&](const Function *function) {
+        return features_.lookup(const_cast<Function *>(function));
+      },
+      descriptor);
   return descriptor;
 }
 
@@ -327,10 +311,48 @@ Error ModuleTranslator::issuesAsError() const {
 
 } // namespace
 
-Expected<TranslatedModule> translateToNvvm(const ptx::Module &ptx,
-                                           LLVMContext &context,
-                                           StringRef sourceName) {
-  return ModuleTranslator(ptx, context, sourceName).run();
+Expected<TranslatedModule>
+translateToNvvm(const ptx::Module &ptx, LLVMContext &context,
+                StringRef sourceName, std::vector<TranslationProblem> *problems) {
+  return ModuleTranslator(ptx, context, sourceName, problems).run();
+}
+
+/// The functions defined in `root`'s module that `root` calls directly or
+/// through other defined functions, `root` first.
+static SetVector<Function *> reachableFrom(Function *root) {
+  SetVector<Function *> reached;
+  reached.insert(root);
+  for (size_t i = 0; i < reached.size(); ++i)
+    for (Instruction &inst : instructions(*reached[i]))
+      if (auto *call = dyn_cast<CallBase>(&inst))
+        if (Function *callee = call->getCalledFunction())
+          if (!callee->isDeclaration())
+            reached.insert(callee);
+  return reached;
+}
+
+void summarizeKernelUses(Function &kernel,
+                         function_ref<uint32_t(const Function *)> featuresOf,
+                         KernelDescriptor &descriptor) {
+  const DataLayout &layout = kernel.getParent()->getDataLayout();
+  descriptor.features = 0;
+  descriptor.staticSharedBytes = 0;
+  SmallPtrSet<GlobalVariable *, 8> sharedSeen;
+  for (Function *function : reachableFrom(&kernel)) {
+    descriptor.features |= featuresOf(function);
+    for (Instruction &inst : instructions(*function))
+      for (Value *operand : inst.operands())
+        forEachGlobal(operand, [&](GlobalVariable *global) {
+          if (global->getAddressSpace() != SharedAS ||
+              !sharedSeen.insert(global).second)
+            return;
+          if (global->isDeclaration())
+            descriptor.features |= UsesDynamicShared;
+          else
+            descriptor.staticSharedBytes += static_cast<uint32_t>(
+                layout.getTypeAllocSize(global->getValueType()));
+        });
+  }
 }
 
 } // namespace cuport::translate

@@ -22,6 +22,8 @@
 #ifndef CUPORT_TRANSLATE_PTXTONVVM_H
 #define CUPORT_TRANSLATE_PTXTONVVM_H
 
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
@@ -83,15 +85,40 @@ struct TranslatedModule {
   std::unique_ptr<llvm::Module> module;
   std::vector<KernelDescriptor> kernels;
   std::vector<GlobalDescriptor> globals;
+  /// Feature bits (KernelFeature) of each function the module defines, for
+  /// its own body only (callees not included). A linker uses them to derive
+  /// the kernel descriptors again once calls across modules resolve.
+  llvm::DenseMap<const llvm::Function *, uint32_t> functionFeatures;
+};
+
+/// One problem the translator found, at its PTX source position (the
+/// position of the instruction, or of one of its operands).
+struct TranslationProblem {
+  uint32_t line = 0;   ///< 1-based; 0 = unknown
+  uint32_t column = 0; ///< 1-based
+  std::string message;
 };
 
 /// Translates `ptx` into a new module in `context`. Instructions the
 /// translator does not implement make the translation fail; the error lists
 /// each one with its source line ("name:line:col: unsupported instruction
 /// 'foo.bar'").
-llvm::Expected<TranslatedModule> translateToNvvm(const ptx::Module &ptx,
-                                                 llvm::LLVMContext &context,
-                                                 llvm::StringRef sourceName);
+/// When `problems` is given, every problem is also appended to it (the error
+/// message shows only the first ones).
+llvm::Expected<TranslatedModule>
+translateToNvvm(const ptx::Module &ptx, llvm::LLVMContext &context,
+                llvm::StringRef sourceName,
+                std::vector<TranslationProblem> *problems = nullptr);
+
+/// Derives what a kernel descriptor says about the code `kernel` reaches in
+/// its module: the feature bits of every reached function (`featuresOf`),
+/// UsesDynamicShared for a reached `.extern .shared` array, and the static
+/// shared memory size. Sets `descriptor.features` and
+/// `descriptor.staticSharedBytes`; the rest is left as it is.
+void summarizeKernelUses(
+    llvm::Function &kernel,
+    llvm::function_ref<uint32_t(const llvm::Function *)> featuresOf,
+    KernelDescriptor &descriptor);
 
 /// Name of the NVVM special-register intrinsic family used by the
 /// translator, e.g. "llvm.nvvm.read.ptx.sreg.tid.x".

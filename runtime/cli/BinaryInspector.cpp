@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "BinaryInspector.h"
 
+#include "fatbin/FatbinReader.h"
+
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/Error.h"
@@ -88,6 +90,62 @@ BinaryInfo inspectBinary(const std::string &path) {
   else
     info.linkage = CudaLinkage::NoCuda;
   return info;
+}
+
+bool isElfFile(const std::string &path) {
+  auto buffer = MemoryBuffer::getFileSlice(path, 4, 0, /*IsVolatile=*/false);
+  return buffer && (*buffer)->getBuffer() == "\x7f" "ELF";
+}
+
+std::vector<EmbeddedPtx> readEmbeddedPtx(const std::string &path,
+                                         std::string &error) {
+  std::vector<EmbeddedPtx> result;
+  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/false,
+                                      /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = path + ": " + buffer.getError().message();
+    return result;
+  }
+  auto object = ObjectFile::createObjectFile((*buffer)->getMemBufferRef());
+  if (!object) {
+    error = path + ": " + toString(object.takeError());
+    return result;
+  }
+  for (const SectionRef &section : (*object)->sections()) {
+    auto name = section.getName();
+    if (!name) {
+      consumeError(name.takeError());
+      continue;
+    }
+    if (*name != ".nv_fatbin" && *name != "__nv_relfatbin")
+      continue;
+    auto contents = section.getContents();
+    if (!contents) {
+      error = path + ": " + toString(contents.takeError());
+      return result;
+    }
+    fatbin::Bytes bytes(reinterpret_cast<const uint8_t *>(contents->data()),
+                        contents->size());
+    auto fatbinaries = fatbin::parseFatbinaries(bytes);
+    if (!fatbinaries) {
+      error = path + ": section " + name->str() + ": " + fatbinaries.error();
+      return result;
+    }
+    for (size_t i = 0; i < fatbinaries->size(); ++i)
+      for (const fatbin::Entry &entry : (*fatbinaries)[i].entries) {
+        if (!entry.isPtx())
+          continue;
+        auto text = fatbin::extractPtx(entry);
+        if (!text) {
+          error = path + ": " + entry.describe() + ": " + text.error();
+          return result;
+        }
+        result.push_back({path + ":" + name->str() + "#" + std::to_string(i) +
+                              ":" + entry.archName(),
+                          std::move(*text)});
+      }
+  }
+  return result;
 }
 
 } // namespace cuport::cli

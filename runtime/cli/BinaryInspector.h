@@ -37,6 +37,22 @@ struct BinaryInfo {
 
 BinaryInfo inspectBinary(const std::string &path);
 
+/// One PTX entry embedded in a binary, decompressed.
+struct EmbeddedPtx {
+  std::string name; ///< "app:.nv_fatbin#0:compute_86" (section, fatbinary, arch)
+  std::string text;
+};
+
+/// Whether the file starts like an ELF object.
+bool isElfFile(const std::string &path);
+
+/// Every PTX entry of the fatbinaries in the binary's .nv_fatbin and
+/// __nv_relfatbin sections (the latter holds the PTX of each translation
+/// unit of a -rdc=true program). Sets `error` when the file or a
+/// fatbinary cannot be read.
+std::vector<EmbeddedPtx> readEmbeddedPtx(const std::string &path,
+                                         std::string &error);
+
 } // namespace cuport::cli
 
 #endif // CUPORT_CLI_BINARYINSPECTOR_H

@@ -6,8 +6,12 @@
 //
 //   cuport run [--backend NAME] [--] PROGRAM [ARGS...]
 //       runs an unmodified nvcc-built program on cuport's runtime
+//   cuport ptx translate FILE.ptx... | cuport ptx scan FILE.ptx|BINARY...
+//       the translation of PTX, and which instruction forms it needs
+//       (PtxCommand.h)
 //
 //===----------------------------------------------------------------------===//
+#include "PtxCommand.h"
 #include "RunCommand.h"
 
 #include <CLI/CLI.hpp>
@@ -27,6 +31,7 @@ int main(int argc, char **argv) {
                          "$CUPORT_BACKEND or cpu");
   // Everything from the program name on belongs to the program.
   runCommand->prefix_command();
+  cuport::cli::addPtxCommand(app);
 
   // `--` ends cuport's own options: what follows is the program, untouched
   // by the option parser (which would otherwise read the program's flags).

@@ -29,6 +29,9 @@ struct Allocation {
   size_t size = 0;
   backend::MemoryKind kind = backend::MemoryKind::Device;
   int device = 0;
+  /// A module's __device__/__constant__ variable: addressable like device
+  /// memory, but not the application's to free.
+  bool isSymbol = false;
 };
 
 class AllocationTable {

@@ -49,6 +49,14 @@ void ModuleRegistry::unregister(FatbinModule *module) {
     if (auto it = byHostFunction_.find(record->hostFunction);
         it != byHostFunction_.end() && it->second == record)
       byHostFunction_.erase(it);
+  for (VariableRecord *record : module->variables) {
+    if (auto it = byHostVariable_.find(record->hostVariable);
+        it != byHostVariable_.end() && it->second == record)
+      byHostVariable_.erase(it);
+    for (auto &[ordinal, placement] : record->resolved)
+      Runtime::instance().allocations().erase(placement.address);
+  }
+  std::erase_if(variables_, [&](const auto &record) { return record->module == module; });
   std::erase_if(kernels_, [&](const auto &record) { return record->module == module; });
   std::erase_if(modules_, [&](const auto &owned) { return owned.get() == module; });
 }
@@ -115,6 +123,23 @@ cudaError_t ModuleRegistry::load(FatbinModule &module, Device &device) {
   return cudaSuccess;
 }
 
+cudaError_t ModuleRegistry::loaded(FatbinModule &module, Device &device,
+                                   backend::Module **out) {
+  auto it = module.loaded.find(device.ordinal);
+  if (it == module.loaded.end()) {
+    cudaError_t error = load(module, device);
+    if (error != cudaSuccess) {
+      module.loaded[device.ordinal].error = error;
+      return error;
+    }
+    it = module.loaded.find(device.ordinal);
+  }
+  if (it->second.error != cudaSuccess)
+    return it->second.error; // loading failed before: same answer
+  *out = it->second.module;
+  return cudaSuccess;
+}
+
 cudaError_t ModuleRegistry::resolve(KernelRecord &record, Device &device,
                                     backend::Kernel **out) {
   std::lock_guard lock(mutex_);
@@ -122,19 +147,10 @@ cudaError_t ModuleRegistry::resolve(KernelRecord &record, Device &device,
     *out = it->second;
     return cudaSuccess;
   }
-  FatbinModule &module = *record.module;
-  auto loaded = module.loaded.find(device.ordinal);
-  if (loaded == module.loaded.end()) {
-    cudaError_t error = load(module, device);
-    loaded = module.loaded.find(device.ordinal);
-    if (error != cudaSuccess) {
-      module.loaded[device.ordinal].error = error;
-      return error;
-    }
-  }
-  if (loaded->second.error != cudaSuccess)
-    return loaded->second.error; // loading failed before: same answer
-  backend::Kernel *kernel = loaded->second.module->findKernel(record.deviceName);
+  backend::Module *module = nullptr;
+  if (cudaError_t error = loaded(*record.module, device, &module))
+    return error;
+  backend::Kernel *kernel = module->findKernel(record.deviceName);
   if (!kernel) {
     log().error("kernel {} is registered but missing from its module",
                 record.deviceName);
@@ -143,6 +159,70 @@ cudaError_t ModuleRegistry::resolve(KernelRecord &record, Device &device,
   record.resolved[device.ordinal] = kernel;
   *out = kernel;
   return cudaSuccess;
+}
+
+void ModuleRegistry::registerVariable(FatbinModule *module,
+                                      const void *hostVariable,
+                                      const char *deviceName, size_t size,
+                                      bool constant) {
+  std::lock_guard lock(mutex_);
+  auto record = std::make_unique<VariableRecord>();
+  record->module = module;
+  record->hostVariable = hostVariable;
+  record->deviceName = deviceName;
+  record->size = size;
+  record->constant = constant;
+  module->variables.push_back(record.get());
+  byHostVariable_[hostVariable] = record.get();
+  variables_.push_back(std::move(record));
+}
+
+VariableRecord *ModuleRegistry::findByHostVariable(const void *hostVariable) {
+  std::lock_guard lock(mutex_);
+  auto it = byHostVariable_.find(hostVariable);
+  return it == byHostVariable_.end() ? nullptr : it->second;
+}
+
+cudaError_t ModuleRegistry::resolve(VariableRecord &record, Device &device,
+                                    void **address, size_t *size) {
+  std::lock_guard lock(mutex_);
+  auto it = record.resolved.find(device.ordinal);
+  if (it == record.resolved.end()) {
+    backend::Module *module = nullptr;
+    if (cudaError_t error = loaded(*record.module, device, &module))
+      return error;
+    VariableRecord::Placement placement;
+    if (module->findGlobal(record.deviceName, &placement.address,
+                           &placement.size) != backend::Status::Success) {
+      log().error("variable {} is registered but missing from its module",
+                  record.deviceName);
+      return cudaErrorInvalidSymbol;
+    }
+    // Device code may use the variable's address like any device pointer.
+    Runtime::instance().allocations().insert(
+        {reinterpret_cast<uintptr_t>(placement.address), placement.size,
+         backend::MemoryKind::Device, device.ordinal, /*isSymbol=*/true});
+    it = record.resolved.emplace(device.ordinal, placement).first;
+  }
+  *address = it->second.address;
+  *size = it->second.size;
+  return cudaSuccess;
+}
+
+void ModuleRegistry::resetDevice(Device &device) {
+  std::lock_guard lock(mutex_);
+  for (auto &module : modules_) {
+    auto it = module->loaded.find(device.ordinal);
+    if (it == module->loaded.end())
+      continue;
+    if (it->second.module)
+      device.backend->unloadModule(it->second.module);
+    module->loaded.erase(it);
+  }
+  for (auto &kernel : kernels_)
+    kernel->resolved.erase(device.ordinal);
+  for (auto &variable : variables_)
+    variable->resolved.erase(device.ordinal);
 }
 
 } // namespace cuport::rt

@@ -40,9 +40,25 @@ struct KernelRecord {
   std::map<int, backend::Kernel *> resolved;
 };
 
+/// A __device__ or __constant__ variable registered by __cudaRegisterVar.
+struct VariableRecord {
+  FatbinModule *module = nullptr;
+  const void *hostVariable = nullptr; ///< the host shadow the app passes
+  std::string deviceName;
+  size_t size = 0;
+  bool constant = false;
+  struct Placement {
+    void *address = nullptr;
+    size_t size = 0;
+  };
+  /// Where the variable lives per device ordinal, once its module loaded.
+  std::map<int, Placement> resolved;
+};
+
 struct FatbinModule {
   const void *wrapper = nullptr;
   std::vector<KernelRecord *> kernels;
+  std::vector<VariableRecord *> variables;
   /// Per device ordinal: the loaded module, or the error of loading it.
   struct Loaded {
     backend::Module *module = nullptr;
@@ -56,6 +72,16 @@ public:
   FatbinModule *registerFatbinary(const void *wrapper);
   void registerFunction(FatbinModule *module, const void *hostFunction,
                         const char *deviceName);
+  void registerVariable(FatbinModule *module, const void *hostVariable,
+                        const char *deviceName, size_t size, bool constant);
+  VariableRecord *findByHostVariable(const void *hostVariable);
+  /// Address and size of `record` on `device`, loading its module on first
+  /// use. cudaErrorInvalidSymbol when the module lacks the variable.
+  cudaError_t resolve(VariableRecord &record, Device &device, void **address,
+                      size_t *size);
+  /// Forgets everything loaded on `device` (cudaDeviceReset); modules load
+  /// again on next use.
+  void resetDevice(Device &device);
   /// Forgets the module and its kernels and unloads it from the backends.
   void unregister(FatbinModule *module);
   bool isModule(const void *handle) const;
@@ -73,11 +99,16 @@ public:
 
 private:
   cudaError_t load(FatbinModule &module, Device &device);
+  /// The loaded module of `module` on `device`, loading it if needed.
+  cudaError_t loaded(FatbinModule &module, Device &device,
+                     backend::Module **out);
 
   mutable std::recursive_mutex mutex_;
   std::vector<std::unique_ptr<FatbinModule>> modules_;
   std::vector<std::unique_ptr<KernelRecord>> kernels_;
   std::unordered_map<const void *, KernelRecord *> byHostFunction_;
+  std::vector<std::unique_ptr<VariableRecord>> variables_;
+  std::unordered_map<const void *, VariableRecord *> byHostVariable_;
 };
 
 } // namespace cuport::rt

@@ -151,7 +151,7 @@ cudaError_t release(void *pointer, MemoryKind kind) {
     return cudaSuccess;
   std::optional<Allocation> allocation = table().find(pointer);
   if (!allocation || allocation->base != reinterpret_cast<uintptr_t>(pointer) ||
-      allocation->kind != kind)
+      allocation->kind != kind || allocation->isSymbol)
     return cudaErrorInvalidValue;
   Device *device = Runtime::instance().device(allocation->device);
   if (!device)

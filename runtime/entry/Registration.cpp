@@ -62,3 +62,18 @@ CUPORT_EXPORT char __cudaInitModule(void **fatCubinHandle) {
   // Answers whether the module is usable; it is loaded on first launch.
   return moduleFromHandle(fatCubinHandle) ? 1 : 0;
 }
+
+CUPORT_EXPORT void __cudaRegisterVar(void **fatCubinHandle, char *hostVar,
+                                     char *deviceAddress, const char *deviceName,
+                                     int ext, size_t size, int constant, int global) {
+  FatbinModule *module = moduleFromHandle(fatCubinHandle);
+  // nvcc passes the variable's name as both deviceAddress and deviceName.
+  const char *name = deviceName ? deviceName : deviceAddress;
+  if (!module || !hostVar || !name) {
+    cuport::log().error("__cudaRegisterVar: invalid registration of {}",
+                        name ? name : "(null)");
+    return;
+  }
+  Runtime::instance().modules().registerVariable(module, hostVar, name, size,
+                                                 constant != 0);
+}

@@ -381,3 +381,144 @@ TEST_F(RuntimeError, LastErrorIsPerThread) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// __device__ and __constant__ variables
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+const char *const kSymbolsPtx = R"(
+.version 9.0
+.target sm_75
+.address_size 64
+
+.visible .global .align 4 .b8 table[64];
+.visible .const .align 4 .f32 coeffs[4] = {0f3F800000, 0f40000000, 0f40400000, 0f40800000};
+
+.visible .entry scaleByTable(.param .u64 out)
+{
+	.reg .b32 %r<4>;
+	.reg .f32 %f<4>;
+	.reg .b64 %rd<7>;
+
+	ld.param.u64 %rd1, [out];
+	mov.u32 %r1, %tid.x;
+	mul.wide.u32 %rd2, %r1, 4;
+	mov.u64 %rd3, table;
+	add.s64 %rd4, %rd3, %rd2;
+	ld.global.u32 %r2, [%rd4];
+	and.b32 %r3, %r1, 3;
+	mul.wide.u32 %rd5, %r3, 4;
+	mov.u64 %rd6, coeffs;
+	add.s64 %rd6, %rd6, %rd5;
+	ld.const.f32 %f1, [%rd6];
+	cvt.rn.f32.s32 %f2, %r2;
+	mul.f32 %f3, %f1, %f2;
+	add.s64 %rd4, %rd1, %rd2;
+	st.global.f32 [%rd4], %f3;
+	ret;
+}
+)";
+
+/// A program with the two variables registered as nvcc registers them.
+struct SymbolProgram {
+  SymbolProgram() : program(kSymbolsPtx, {"scaleByTable"}) {
+    __cudaRegisterVar(program.handle(), reinterpret_cast<char *>(table),
+                      const_cast<char *>("table"), "table", 0, sizeof table, 0, 0);
+    __cudaRegisterVar(program.handle(), reinterpret_cast<char *>(coeffs),
+                      const_cast<char *>("coeffs"), "coeffs", 0, sizeof coeffs, 1, 0);
+  }
+  RegisteredPtx program;
+  int table[16] = {};   // host shadows: only their addresses matter
+  float coeffs[4] = {};
+};
+
+using RuntimeSymbol = RuntimeTest;
+
+TEST_F(RuntimeSymbol, CopyToAndFromSymbol) {
+  SymbolProgram p;
+  int values[16];
+  std::iota(values, values + 16, -3);
+  ASSERT_EQ(cudaMemcpyToSymbol(p.table, values, sizeof values, 0, cudaMemcpyHostToDevice),
+            cudaSuccess);
+  float seven = 7.0f;
+  ASSERT_EQ(cudaMemcpyToSymbol(p.coeffs, &seven, sizeof seven, 2 * sizeof(float),
+                               cudaMemcpyHostToDevice),
+            cudaSuccess);
+  float *out = nullptr;
+  ASSERT_EQ(cudaMalloc(&out, 16 * sizeof(float)), cudaSuccess);
+  void *args[] = {&out};
+  ASSERT_EQ(cudaLaunchKernel(p.program.stub(0), dim3(1), dim3(16), args, 0, nullptr),
+            cudaSuccess);
+  float result[16];
+  ASSERT_EQ(cudaMemcpy(result, out, sizeof result, cudaMemcpyDeviceToHost), cudaSuccess);
+  const float coefficients[4] = {1.0f, 2.0f, 7.0f, 4.0f}; // initializer, one overwritten
+  for (int i = 0; i < 16; ++i)
+    EXPECT_EQ(result[i], coefficients[i & 3] * float(values[i])) << i;
+  int back[16] = {};
+  ASSERT_EQ(cudaMemcpyFromSymbol(back, p.table, sizeof back, 0, cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  EXPECT_TRUE(std::equal(back, back + 16, values));
+  float initial = 0;
+  ASSERT_EQ(cudaMemcpyFromSymbol(&initial, p.coeffs, sizeof initial, 3 * sizeof(float),
+                                 cudaMemcpyDefault),
+            cudaSuccess);
+  EXPECT_EQ(initial, 4.0f) << "the PTX initializer is the starting value";
+
+  // Errors: past the end, unknown symbol, wrong direction.
+  EXPECT_EQ(cudaMemcpyToSymbol(p.table, values, 8, 60, cudaMemcpyHostToDevice),
+            cudaErrorInvalidValue);
+  int notASymbol = 0;
+  EXPECT_EQ(cudaMemcpyToSymbol(&notASymbol, values, 4, 0, cudaMemcpyHostToDevice),
+            cudaErrorInvalidSymbol);
+  EXPECT_EQ(cudaMemcpyToSymbol(p.table, values, 4, 0, cudaMemcpyDeviceToHost),
+            cudaErrorInvalidMemcpyDirection);
+  EXPECT_EQ(cudaFree(out), cudaSuccess);
+}
+
+TEST_F(RuntimeSymbol, AddressAndSize) {
+  SymbolProgram p;
+  void *address = nullptr;
+  size_t size = 0;
+  ASSERT_EQ(cudaGetSymbolAddress(&address, p.table), cudaSuccess);
+  ASSERT_EQ(cudaGetSymbolSize(&size, p.table), cudaSuccess);
+  EXPECT_EQ(size, 64u);
+  ASSERT_EQ(cudaGetSymbolSize(&size, p.coeffs), cudaSuccess);
+  EXPECT_EQ(size, 16u);
+  // The address is device memory for every other API.
+  int fortyTwo[16];
+  std::fill(fortyTwo, fortyTwo + 16, 42);
+  ASSERT_EQ(cudaMemcpy(address, fortyTwo, sizeof fortyTwo, cudaMemcpyHostToDevice),
+            cudaSuccess);
+  int back[16] = {};
+  ASSERT_EQ(cudaMemcpyFromSymbol(back, p.table, sizeof back), cudaSuccess);
+  EXPECT_EQ(back[15], 42);
+  EXPECT_EQ(cudaFree(address), cudaErrorInvalidValue) << "a symbol is not the app's to free";
+  int notASymbol = 0;
+  EXPECT_EQ(cudaGetSymbolAddress(&address, &notASymbol), cudaErrorInvalidSymbol);
+  EXPECT_EQ(cudaGetSymbolSize(nullptr, p.table), cudaErrorInvalidValue);
+}
+
+TEST_F(RuntimeSymbol, AsyncCopies) {
+  SymbolProgram p;
+  cudaStream_t stream;
+  ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
+  int *source = nullptr, *back = nullptr; // pinned: truly asynchronous
+  ASSERT_EQ(cudaMallocHost(&source, 64), cudaSuccess);
+  ASSERT_EQ(cudaMallocHost(&back, 64), cudaSuccess);
+  std::iota(source, source + 16, 100);
+  std::fill(back, back + 16, 0);
+  ASSERT_EQ(cudaMemcpyToSymbolAsync(p.table, source, 64, 0, cudaMemcpyHostToDevice, stream),
+            cudaSuccess);
+  ASSERT_EQ(cudaMemcpyFromSymbolAsync(back, p.table, 64, 0, cudaMemcpyDeviceToHost, stream),
+            cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(back[0], 100);
+  EXPECT_EQ(back[15], 115);
+  EXPECT_EQ(cudaFreeHost(source), cudaSuccess);
+  EXPECT_EQ(cudaFreeHost(back), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+}
+
+} // namespace

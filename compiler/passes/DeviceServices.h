@@ -1,0 +1,48 @@
+//===- passes/DeviceServices.h - Functions JIT code calls -------*- C++ -*-===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The device services: what a kernel needs from its backend at run time
+// that is not in the launch context (time, which worker runs the block,
+// sleeping; later printf, assert, malloc). The CPU lowering
+// (LowerDeviceServices) turns the NVVM operations that need them into calls
+// of external functions with these names; a backend defines them and makes
+// them visible to the JIT code (the CPU backend: backends/cpu/
+// DeviceServices.cpp, registered in every JITDylib by KernelCompiler).
+//
+// Every service takes the block function's LaunchContext as its first
+// argument, so a backend reaches its per-launch and per-worker state through
+// LaunchContext::services without thread-local globals. The C signatures:
+//
+//   uint64_t __cuport_clock64(LaunchContext *);     %clock64 (%clock: low half)
+//   uint64_t __cuport_globaltimer(LaunchContext *); %globaltimer, nanoseconds
+//   uint32_t __cuport_smid(LaunchContext *);        %smid, < %nsmid
+//   uint32_t __cuport_nsmid(LaunchContext *);       %nsmid
+//   uint64_t __cuport_gridid(LaunchContext *);      %gridid, one per launch
+//   void     __cuport_nanosleep(LaunchContext *, uint32_t nanoseconds);
+//   uint32_t __cuport_is_local(LaunchContext *, const void *);
+//                                                   isspacep.local: 1 if
+//                                                   the address is on the
+//                                                   running thread's stack
+//
+// LLVM-free: backends include it without LLVM headers.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUPORT_PASSES_DEVICESERVICES_H
+#define CUPORT_PASSES_DEVICESERVICES_H
+
+namespace cuport::services {
+
+inline constexpr const char *kClock64 = "__cuport_clock64";
+inline constexpr const char *kGlobalTimer = "__cuport_globaltimer";
+inline constexpr const char *kSmid = "__cuport_smid";
+inline constexpr const char *kNsmid = "__cuport_nsmid";
+inline constexpr const char *kGridId = "__cuport_gridid";
+inline constexpr const char *kNanosleep = "__cuport_nanosleep";
+inline constexpr const char *kIsLocal = "__cuport_is_local";
+
+} // namespace cuport::services
+
+#endif // CUPORT_PASSES_DEVICESERVICES_H

@@ -1,0 +1,191 @@
+//===- passes/LowerDeviceServices.cpp - Registers needing the backend -----===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/LowerDeviceServices.h"
+
+#include "passes/DeviceServices.h"
+#include "passes/KernelAbi.h"
+#include "passes/LaunchContext.h"
+
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Module.h"
+
+using namespace llvm;
+
+namespace cuport::passes {
+
+namespace {
+
+/// Declares service `name` returning `result` after (ctx, extra...).
+FunctionCallee serviceFunction(Module &module, StringRef name, Type *result,
+                               ArrayRef<Type *> extra, bool readsClock) {
+  LLVMContext &context = module.getContext();
+  SmallVector<Type *, 3> params{PointerType::get(context, 0)};
+  params.append(extra.begin(), extra.end());
+  FunctionCallee callee =
+      module.getOrInsertFunction(name, FunctionType::get(result, params, false));
+  if (auto *function = dyn_cast<Function>(callee.getCallee())) {
+    function->setDoesNotThrow();
+    // Time and sleep must stay where they are; the others only read the
+    // launch context.
+    if (readsClock)
+      function->setOnlyAccessesInaccessibleMemory();
+    else
+      function->setOnlyReadsMemory();
+  }
+  return callee;
+}
+
+class ServiceLowering {
+public:
+  ServiceLowering(Function &block, uint32_t staticSharedBytes)
+      : module_(*block.getParent()), context_(block.getContext()),
+        ctx_(block.getArg(1)), staticSharedBytes_(staticSharedBytes) {}
+
+  /// The replacement of `call`, emitted before it; nullptr to keep it.
+  Value *lower(CallInst &call) {
+    StringRef name = call.getCalledFunction()->getName();
+    IRBuilder<> b(&call);
+    if (name.consume_front(translate::kSregPrefix))
+      return lowerRegister(b, name);
+    if (name == "llvm.nvvm.nanosleep")
+      return b.CreateCall(service(services::kNanosleep, b.getVoidTy(),
+                                  {b.getInt32Ty()}, true),
+                          {ctx_, call.getArgOperand(0)});
+    if (name.consume_front("llvm.nvvm.isspacep."))
+      return lowerIsspacep(b, name, call.getArgOperand(0));
+    return nullptr;
+  }
+
+private:
+  FunctionCallee service(StringRef name, Type *result, ArrayRef<Type *> extra,
+                         bool readsClock) {
+    return serviceFunction(module_, name, result, extra, readsClock);
+  }
+
+  Value *callService(IRBuilder<> &b, StringRef name, Type *result,
+                     bool readsClock) {
+    return b.CreateCall(service(name, result, {}, readsClock), {ctx_});
+  }
+
+  Value *lowerRegister(IRBuilder<> &b, StringRef sreg) {
+    Type *i32 = b.getInt32Ty(), *i64 = b.getInt64Ty();
+    if (sreg == "clock64")
+      return callService(b, services::kClock64, i64, true);
+    if (sreg == "clock")
+      return b.CreateTrunc(callService(b, services::kClock64, i64, true), i32);
+    if (sreg == "globaltimer")
+      return callService(b, services::kGlobalTimer, i64, true);
+    if (sreg == "smid")
+      return callService(b, services::kSmid, i32, false);
+    if (sreg == "nsmid")
+      return callService(b, services::kNsmid, i32, false);
+    if (sreg == "gridid")
+      return callService(b, services::kGridId, i64, false);
+    if (sreg.starts_with("envreg"))
+      return b.getInt32(0);
+    if (sreg == "total_smem_size" || sreg == "aggr_smem_size")
+      return sharedBytes(b);
+    return nullptr;
+  }
+
+  /// Static shared bytes of the kernel plus this launch's dynamic bytes.
+  Value *sharedBytes(IRBuilder<> &b) {
+    StructType *ctxType = getLaunchContextType(context_);
+    Value *dynamic = b.CreateLoad(
+        b.getInt32Ty(), b.CreateStructGEP(ctxType, ctx_, LCDynamicSharedBytes));
+    return b.CreateAdd(dynamic, b.getInt32(staticSharedBytes_));
+  }
+
+  Value *inSharedArena(IRBuilder<> &b, Value *pointer) {
+    StructType *ctxType = getLaunchContextType(context_);
+    Value *arena = b.CreateLoad(b.getPtrTy(),
+                                b.CreateStructGEP(ctxType, ctx_, LCSharedArena));
+    Value *address = b.CreatePtrToInt(pointer, b.getInt64Ty());
+    Value *begin = b.CreatePtrToInt(arena, b.getInt64Ty());
+    Value *size = b.CreateZExt(sharedBytes(b), b.getInt64Ty());
+    // One unsigned comparison: address - begin < size.
+    return b.CreateICmpULT(b.CreateSub(address, begin), size);
+  }
+
+  Value *onStack(IRBuilder<> &b, Value *pointer) {
+    FunctionCallee isLocal =
+        service(services::kIsLocal, b.getInt32Ty(), {b.getPtrTy()}, false);
+    return b.CreateICmpNE(b.CreateCall(isLocal, {ctx_, pointer}), b.getInt32(0));
+  }
+
+  Value *inConstantVariable(IRBuilder<> &b, Value *pointer) {
+    const DataLayout &layout = module_.getDataLayout();
+    Value *address = b.CreatePtrToInt(pointer, b.getInt64Ty());
+    Value *result = b.getFalse();
+    for (GlobalVariable &global : module_.globals()) {
+      if (global.getAddressSpace() != translate::ConstantAS)
+        continue;
+      uint64_t size = layout.getTypeAllocSize(global.getValueType());
+      Value *begin = b.CreatePtrToInt(
+          ConstantExpr::getAddrSpaceCast(&global, b.getPtrTy()), b.getInt64Ty());
+      result = b.CreateOr(result, b.CreateICmpULT(b.CreateSub(address, begin),
+                                                  b.getInt64(size)));
+    }
+    return result;
+  }
+
+  Value *lowerIsspacep(IRBuilder<> &b, StringRef space, Value *pointer) {
+    if (space == "shared")
+      return inSharedArena(b, pointer);
+    if (space == "local")
+      return onStack(b, pointer);
+    if (space == "const")
+      return inConstantVariable(b, pointer);
+    if (space == "global")
+      return b.CreateNot(b.CreateOr(inSharedArena(b, pointer), onStack(b, pointer)));
+    return nullptr;
+  }
+
+  Module &module_;
+  LLVMContext &context_;
+  Value *ctx_;
+  uint32_t staticSharedBytes_;
+};
+
+} // namespace
+
+PreservedAnalyses LowerDeviceServicesPass::run(Module &module,
+                                               ModuleAnalysisManager &) {
+  bool changed = false;
+  for (Function &function : module) {
+    if (!function.hasFnAttribute(kBlockFunctionAttr) || function.isDeclaration())
+      continue;
+    uint32_t staticShared = 0;
+    for (const translate::KernelDescriptor &kernel : kernels_)
+      if (kernel.name == function.getName())
+        staticShared = kernel.staticSharedBytes;
+    ServiceLowering lowering(function, staticShared);
+    std::vector<CallInst *> calls;
+    for (Instruction &inst : instructions(function))
+      if (auto *call = dyn_cast<CallInst>(&inst))
+        if (Function *callee = call->getCalledFunction();
+            callee && callee->getName().starts_with("llvm.nvvm."))
+          calls.push_back(call);
+    for (CallInst *call : calls) {
+      Value *replacement = lowering.lower(*call);
+      if (!replacement)
+        continue;
+      if (!call->getType()->isVoidTy()) {
+        // %gridid: a 64-bit service behind LLVM's 32-bit intrinsic.
+        if (replacement->getType() != call->getType())
+          replacement = IRBuilder<>(call).CreateZExtOrTrunc(replacement,
+                                                            call->getType());
+        call->replaceAllUsesWith(replacement);
+      }
+      call->eraseFromParent();
+      changed = true;
+    }
+  }
+  return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+}
+
+} // namespace cuport::passes

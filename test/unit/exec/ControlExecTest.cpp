@@ -1,0 +1,287 @@
+//===- ControlExecTest.cpp - Control flow executed on a backend -----------===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Tier 2 of DESIGN.md §7 for the control family: nvcc-generated PTX
+// (test/data/exec/control_kernels.ptx, source beside it) runs on the backend
+// and every result is compared with what the CUDA source defines, computed
+// here on the host. Covered: indirect calls through function-pointer tables
+// (int, float/double and struct-by-value signatures, the pointers stored by
+// one kernel and called by another), brx.idx over a .branchtargets list,
+// direct calls with structs by value and no return value, real recursion,
+// and exit in a kernel (the thread ends, the others go on).
+//
+// What the CPU backend cannot run yet must be refused with a message naming
+// the kernel, never run wrongly: block barriers, warp collectives and exit
+// inside a device function (llvm.nvvm.exit) are checked here too.
+//
+//===----------------------------------------------------------------------===//
+#include "BackendHarness.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+
+using cuport::backend::Kernel;
+using cuport::backend::Module;
+using cuport::backend::Status;
+using cuport::test::BackendHarness;
+
+namespace {
+
+class ControlExec : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    harness = BackendHarness::get();
+    if (!harness)
+      return;
+    std::ifstream file(std::string(CUPORT_TEST_DATA_DIR) + "/exec/control_kernels.ptx");
+    std::stringstream text;
+    text << file.rdbuf();
+    module = harness->load(text.str(), &diagnostic);
+  }
+
+  void SetUp() override {
+    ASSERT_NE(harness, nullptr) << BackendHarness::why();
+    ASSERT_NE(module, nullptr) << diagnostic;
+  }
+
+  Kernel &kernel(const char *name) {
+    Kernel *found = module->findKernel(name);
+    EXPECT_NE(found, nullptr) << name;
+    return *found;
+  }
+
+  /// Loads `ptx` expecting the backend to refuse it; returns its message.
+  static std::string refusal(const std::string &ptx) {
+    std::string why;
+    Module *refused = harness->load(ptx, &why);
+    EXPECT_EQ(refused, nullptr) << "the backend accepted a kernel it cannot run";
+    return why;
+  }
+
+  static inline BackendHarness *harness = nullptr;
+  static inline Module *module = nullptr;
+  static inline std::string diagnostic;
+};
+
+struct Item {
+  int key;
+  float value;
+  double weight;
+};
+
+int32_t wrappingMul(int32_t a, int32_t b) {
+  return int32_t(uint32_t(a) * uint32_t(b));
+}
+
+TEST_F(ControlExec, IndirectCallsThroughFunctionPointerTables) {
+  const int n = 200;
+  std::vector<int> selector(n), a(n), b(n);
+  std::vector<float> f(n);
+  std::vector<Item> items(n);
+  for (int i = 0; i < n; ++i) {
+    selector[i] = i * 7 + 3;
+    a[i] = i * 37 - 3000; // char(a) truncates and sign-extends
+    b[i] = 5000 - i * 51;
+    f[i] = 0.75f * float(i) - 20.0f;
+    items[i] = {i - 100, 1.0f / float(i + 1), 0.5 * i};
+  }
+  int *dSelector = harness->upload(selector), *dA = harness->upload(a),
+      *dB = harness->upload(b);
+  int *dOut = harness->upload(std::vector<int>(n, 0x5A5A5A5A));
+  float *dF = harness->upload(f);
+  Item *dItems = harness->upload(items);
+
+  ASSERT_EQ(harness->launch(kernel("fillOpTables"), {1}, {1}), Status::Success);
+  ASSERT_EQ(harness->launch(kernel("callThroughTables"), {2}, {128}, dSelector, dA,
+                            dB, dOut, dF, dItems, n),
+            Status::Success);
+  std::vector<int> out = harness->download(dOut, n);
+  std::vector<float> outF = harness->download(dF, n);
+  std::vector<Item> outItems = harness->download(dItems, n);
+  for (int i = 0; i < n; ++i) {
+    int expected = 0;
+    switch (selector[i] & 3) {
+    case 0: expected = int32_t(uint32_t(a[i]) + uint32_t(b[i])); break;
+    case 1: expected = int32_t(uint32_t(a[i]) - uint32_t(b[i])); break;
+    case 2: expected = wrappingMul(a[i], b[i]); break;
+    case 3: expected = std::min(a[i], b[i]); break;
+    }
+    EXPECT_EQ(out[i], expected) << "int op " << (selector[i] & 3) << " at " << i;
+
+    float k = float(0.5 * double(b[i]));
+    float expectedF = (selector[i] & 1) ? f[i] + k : f[i] * k;
+    EXPECT_EQ(outF[i], expectedF) << "float op " << (selector[i] & 1) << " at " << i;
+
+    int8_t by = int8_t(uint8_t(uint32_t(a[i]) & 0xFFu));
+    EXPECT_EQ(outItems[i].key, items[i].key + by) << i;
+    EXPECT_EQ(outItems[i].value, items[i].value * 2.0f) << i;
+    EXPECT_EQ(outItems[i].weight, items[i].weight - by) << i;
+  }
+}
+
+TEST_F(ControlExec, IndexedBranchOverBranchTargets) {
+  std::vector<unsigned> index = {0, 1, 2, 3, 4, 3, 2, 1, 0, 0xFFFFFFFFu, 2, 1};
+  const int n = int(index.size());
+  unsigned *dIndex = harness->upload(index);
+  int *dOut = harness->upload(std::vector<int>(n, 0x5A5A5A5A));
+  ASSERT_EQ(harness->launch(kernel("indexedBranch"), {1}, {uint32_t(n)}, dIndex, dOut),
+            Status::Success);
+  std::vector<int> out = harness->download(dOut, n);
+  for (int i = 0; i < n; ++i) {
+    int expected = -1;
+    switch (index[i]) {
+    case 0: expected = 100; break;
+    case 1: expected = i + 1000; break;
+    case 2: expected = i * i; break;
+    case 3: expected = -i; break;
+    }
+    EXPECT_EQ(out[i], expected) << "thread " << i << " index " << index[i];
+  }
+}
+
+TEST_F(ControlExec, DirectCallsWithStructsAndNoReturnValue) {
+  const int n = 150;
+  std::vector<Item> items(n);
+  for (int i = 0; i < n; ++i)
+    items[i] = {3 * i - 77, 0.125f * float(i) - 3.0f, 1.0 / double(i + 2)};
+  Item *dItems = harness->upload(items);
+  int *dSums = harness->upload(std::vector<int>(n, 0x5A5A5A5A));
+  ASSERT_EQ(harness->launch(kernel("directCalls"), {3}, {64}, dItems, dSums, n),
+            Status::Success);
+  std::vector<Item> out = harness->download(dItems, n);
+  std::vector<int> sums = harness->download(dSums, n);
+  for (int i = 0; i < n; ++i) {
+    int key = wrappingMul(items[i].key, i - 3);
+    EXPECT_EQ(out[i].key, key) << i;
+    EXPECT_EQ(out[i].value, items[i].value + 0.25f * float(i)) << i;
+    EXPECT_EQ(out[i].weight, items[i].weight * 1.5) << i;
+    EXPECT_EQ(sums[i], i + key + 7) << i;
+  }
+}
+
+TEST_F(ControlExec, RecursiveDeviceFunction) {
+  std::vector<int> in = {0, 1, 2, 3, 7, 10, 15, 20, 1, 0, 12, 19};
+  const int n = int(in.size());
+  int *dIn = harness->upload(in);
+  int *dOut = harness->upload(std::vector<int>(n, -7));
+  ASSERT_EQ(harness->launch(kernel("recursion"), {1}, {uint32_t(n)}, dIn, dOut),
+            Status::Success);
+  std::vector<int> out = harness->download(dOut, n);
+  for (int i = 0; i < n; ++i) {
+    int previous = 0, current = 1;
+    for (int k = 0; k < in[i]; ++k) {
+      int next = previous + current;
+      previous = current;
+      current = next;
+    }
+    EXPECT_EQ(out[i], previous) << "fib(" << in[i] << ")";
+  }
+}
+
+TEST_F(ControlExec, ExitInKernelEndsOnlyThatThread) {
+  const int n = 96;
+  std::vector<int> in(n);
+  for (int i = 0; i < n; ++i)
+    in[i] = (i * 5) % 7;
+  int *dIn = harness->upload(in);
+  int *dOut = harness->upload(std::vector<int>(n, 0));
+  ASSERT_EQ(harness->launch(kernel("exitInKernel"), {1}, {uint32_t(n)}, dIn, dOut),
+            Status::Success);
+  std::vector<int> out = harness->download(dOut, n);
+  for (int i = 0; i < n; ++i)
+    EXPECT_EQ(out[i], (in[i] & 1) ? 1 : 2) << i;
+}
+
+// Kernels the CPU backend cannot run yet: refused, with the kernel's name.
+
+const char *const kHeader = ".version 9.0\n.target sm_80\n.address_size 64\n";
+
+TEST_F(ControlExec, BlockBarrierIsRefusedNotRunWrongly) {
+  std::string why = refusal(std::string(kHeader) + R"(
+.visible .entry usesBarrier(.param .u64 out)
+{
+	.reg .b32 %r<3>;
+	.reg .b64 %rd<4>;
+	ld.param.u64 %rd1, [out];
+	cvta.to.global.u64 %rd2, %rd1;
+	mov.u32 %r1, %tid.x;
+	bar.sync 0;
+	mul.wide.u32 %rd3, %r1, 4;
+	add.s64 %rd3, %rd2, %rd3;
+	st.global.u32 [%rd3], %r1;
+	ret;
+}
+)");
+  EXPECT_NE(why.find("usesBarrier"), std::string::npos) << why;
+  EXPECT_NE(why.find("llvm.nvvm.barrier0"), std::string::npos) << why;
+}
+
+TEST_F(ControlExec, WarpShuffleIsRefusedNotRunWrongly) {
+  std::string why = refusal(std::string(kHeader) + R"(
+.visible .entry usesShuffle(.param .u64 out)
+{
+	.reg .pred %p<2>;
+	.reg .b32 %r<3>;
+	.reg .b64 %rd<4>;
+	ld.param.u64 %rd1, [out];
+	mov.u32 %r1, %tid.x;
+	shfl.sync.down.b32 %r2|%p1, %r1, 1, 31, -1;
+	mul.wide.u32 %rd3, %r1, 4;
+	add.s64 %rd3, %rd1, %rd3;
+	st.u32 [%rd3], %r2;
+	ret;
+}
+)");
+  EXPECT_NE(why.find("usesShuffle"), std::string::npos) << why;
+  EXPECT_NE(why.find("llvm.nvvm.shfl.sync.down.i32p"), std::string::npos) << why;
+}
+
+TEST_F(ControlExec, NamedBarrierArriveIsRefusedNotRunWrongly) {
+  // bar.arrive has no NVVM intrinsic: it is a call of __cuport_bar_arrive,
+  // which the CPU backend does not provide (yet).
+  std::string why = refusal(std::string(kHeader) + R"(
+.visible .entry arrives(.param .u64 out)
+{
+	bar.arrive 1, 64;
+	ret;
+}
+)");
+  EXPECT_NE(why.find("__cuport_bar_arrive"), std::string::npos) << why;
+}
+
+TEST_F(ControlExec, ExitInDeviceFunctionIsRefusedNotRunWrongly) {
+  // What nvcc emits for `__device__ void stop() { asm("exit;"); }`.
+  std::string why = refusal(std::string(kHeader) + R"(
+.func stop(.param .b64 stop_param_0)
+{
+	.reg .b32 %r<2>;
+	.reg .b64 %rd<2>;
+	ld.param.u64 %rd1, [stop_param_0];
+	mov.u32 %r1, 5;
+	st.u32 [%rd1], %r1;
+	exit;
+	ret;
+}
+.visible .entry exitsInCallee(.param .u64 out)
+{
+	.reg .b64 %rd<2>;
+	ld.param.u64 %rd1, [out];
+	{
+	.param .b64 param0;
+	st.param.b64 [param0+0], %rd1;
+	call.uni stop, (param0);
+	}
+	ret;
+}
+)");
+  EXPECT_NE(why.find("exitsInCallee"), std::string::npos) << why;
+  EXPECT_NE(why.find("llvm.nvvm.exit"), std::string::npos) << why;
+}
+
+} // namespace
