@@ -10,6 +10,7 @@
 #include "cuport/Log.h"
 
 #include <chrono>
+#include <csetjmp>
 #include <cstring>
 #include <memory>
 
@@ -131,6 +132,7 @@ Status CpuQueue::launch(backend::Kernel &kernel,
     BlockFunction entry = cpuKernel.entry();
     const void *argBuffer = args.get();
     const uint64_t gridId = nextGridId();
+    LaunchServices launchServices;
     WorkerPool::ChunkFunction chunk = [&](uint64_t begin, uint64_t end,
                                           WorkerState &state) {
       LaunchContext ctx{};
@@ -138,9 +140,16 @@ Status CpuQueue::launch(backend::Kernel &kernel,
       ctx.blockDim[0] = block.x; ctx.blockDim[1] = block.y; ctx.blockDim[2] = block.z;
       ctx.dynamicSharedBytes = launch.dynamicSharedBytes;
       ctx.sharedArena = state.sharedArena(std::max<size_t>(sharedBytes, 16));
-      DeviceServiceState services{state.index, WorkerPool::instance().size(), gridId};
+      std::jmp_buf abortJump;
+      DeviceServiceState services{state.index, WorkerPool::instance().size(), gridId,
+                                  &launchServices, &abortJump};
       ctx.services = &services;
+      // assert() and trap leave the running block here; the launch is over.
+      if (setjmp(abortJump) != 0)
+        return;
       for (uint64_t linear = begin; linear < end; ++linear) {
+        if (launchServices.aborted())
+          return; // another block aborted the launch: run no more blocks
         uint64_t inSlice = linear % blocksPerSlice;
         ctx.blockIdx[0] = uint32_t(inSlice % grid.x);
         ctx.blockIdx[1] = uint32_t(inSlice / grid.x);
@@ -149,6 +158,15 @@ Status CpuQueue::launch(backend::Kernel &kernel,
       }
     };
     WorkerPool::instance().run(blocks, chunk, state_);
+    launchServices.flush();
+    switch (LaunchAbort(launchServices.abort.load())) {
+    case LaunchAbort::Assert:
+      return Status::AssertTriggered;
+    case LaunchAbort::Trap:
+      return Status::LaunchFailure;
+    case LaunchAbort::None:
+      break;
+    }
     return Status::Success;
   });
   return Status::Success;

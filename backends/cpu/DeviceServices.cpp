@@ -26,8 +26,13 @@
 #include "passes/DeviceServices.h"
 #include "passes/LaunchContext.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <thread>
 
 #include <pthread.h>
@@ -104,9 +109,194 @@ uint32_t cuport_service_is_local(LaunchContext *, const void *address) {
   return value >= bounds.low && value < bounds.high;
 }
 
+int cuport_service_vprintf(LaunchContext *ctx, uint64_t format, uint64_t args) {
+  const DeviceServiceState *state = stateOf(ctx);
+  const char *text = reinterpret_cast<const char *>(format);
+  if (!text)
+    return -1;
+  std::string formatted;
+  int consumed =
+      formatDevicePrintf(formatted, text, reinterpret_cast<const std::byte *>(args));
+  if (state && state->launch) {
+    std::lock_guard lock(state->launch->outputMutex);
+    state->launch->output += formatted;
+  } else {
+    std::fwrite(formatted.data(), 1, formatted.size(), stdout);
+  }
+  return consumed;
+}
+
+[[noreturn]] void abortLaunch(LaunchContext *ctx, LaunchAbort why,
+                              const std::string &message) {
+  const DeviceServiceState *state = stateOf(ctx);
+  if (state && state->launch) {
+    int none = int(LaunchAbort::None);
+    state->launch->abort.compare_exchange_strong(none, int(why));
+    if (!message.empty()) {
+      std::lock_guard lock(state->launch->outputMutex);
+      state->launch->diagnostics += message;
+    }
+  }
+  if (state && state->abortJump)
+    std::longjmp(*state->abortJump, 1);
+  // No block runner to return to: nothing sensible is left.
+  std::fputs(message.c_str(), stderr);
+  std::abort();
+}
+
+void cuport_service_assertfail(LaunchContext *ctx, uint64_t message, uint64_t file,
+                               uint32_t line, uint64_t function, uint32_t tx,
+                               uint32_t ty, uint32_t tz) {
+  auto text = [](uint64_t pointer) {
+    return pointer ? reinterpret_cast<const char *>(pointer) : "";
+  };
+  // CUDA's wording, so tools that parse it keep working.
+  char buffer[1024];
+  std::snprintf(buffer, sizeof buffer,
+                "%s:%u: %s: block: [%u,%u,%u], thread: [%u,%u,%u] Assertion `%s` failed.\n",
+                text(file), line, text(function), ctx ? ctx->blockIdx[0] : 0,
+                ctx ? ctx->blockIdx[1] : 0, ctx ? ctx->blockIdx[2] : 0, tx, ty, tz,
+                text(message));
+  abortLaunch(ctx, LaunchAbort::Assert, buffer);
+}
+
+void cuport_service_trap(LaunchContext *ctx) {
+  abortLaunch(ctx, LaunchAbort::Trap, "");
+}
+
 } // extern "C"
 
 } // namespace
+
+void LaunchServices::flush() {
+  std::lock_guard lock(outputMutex);
+  if (!output.empty()) {
+    std::fwrite(output.data(), 1, output.size(), stdout);
+    std::fflush(stdout);
+    output.clear();
+  }
+  if (!diagnostics.empty()) {
+    std::fwrite(diagnostics.data(), 1, diagnostics.size(), stderr);
+    diagnostics.clear();
+  }
+}
+
+namespace {
+
+/// Reads an argument of `size` bytes at the next offset aligned to it.
+template <typename T> bool takeArgument(const std::byte *args, size_t &offset, T *value) {
+  if (!args)
+    return false;
+  offset = (offset + sizeof(T) - 1) / sizeof(T) * sizeof(T);
+  std::memcpy(value, args + offset, sizeof(T));
+  offset += sizeof(T);
+  return true;
+}
+
+} // namespace
+
+int formatDevicePrintf(std::string &out, const char *format, const std::byte *args) {
+  size_t offset = 0;
+  int consumed = 0;
+  char buffer[512];
+  const char *p = format;
+  while (*p) {
+    if (*p != '%') {
+      out.push_back(*p++);
+      continue;
+    }
+    const char *start = p++;
+    if (*p == '%') {
+      out.push_back('%');
+      ++p;
+      continue;
+    }
+    while (*p && std::strchr("-+ #0", *p))
+      ++p;
+    while (std::isdigit(static_cast<unsigned char>(*p)))
+      ++p;
+    if (*p == '.') {
+      ++p;
+      while (std::isdigit(static_cast<unsigned char>(*p)))
+        ++p;
+    }
+    std::string head(start, p); // flags, width, precision
+    int longs = 0;
+    std::string shorts;
+    for (; *p == 'l' || *p == 'L' || *p == 'q'; ++p)
+      ++longs;
+    for (; *p == 'h'; ++p)
+      shorts.push_back('h');
+    if (*p == 'z' || *p == 't' || *p == 'j') {
+      longs = 1;
+      ++p;
+    }
+    char conversion = *p;
+    if (!conversion) {
+      out.append(start);
+      break;
+    }
+    ++p;
+    int written = -1;
+    switch (conversion) {
+    case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': case 'c': {
+      if (longs) {
+        long long value;
+        if (!takeArgument(args, offset, &value))
+          break;
+        written = std::snprintf(buffer, sizeof buffer, (head + "ll" + conversion).c_str(), value);
+      } else {
+        int value;
+        if (!takeArgument(args, offset, &value))
+          break;
+        written = std::snprintf(buffer, sizeof buffer, (head + shorts + conversion).c_str(), value);
+      }
+      break;
+    }
+    case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A': {
+      double value;
+      if (!takeArgument(args, offset, &value))
+        break;
+      written = std::snprintf(buffer, sizeof buffer, (head + conversion).c_str(), value);
+      break;
+    }
+    case 's': {
+      uint64_t pointer;
+      if (!takeArgument(args, offset, &pointer))
+        break;
+      const char *text = pointer ? reinterpret_cast<const char *>(pointer) : "(null)";
+      std::string spec = head + 's';
+      int length = std::snprintf(nullptr, 0, spec.c_str(), text);
+      if (length >= 0) {
+        std::string formatted(size_t(length) + 1, '\0');
+        std::snprintf(formatted.data(), formatted.size(), spec.c_str(), text);
+        formatted.pop_back();
+        out += formatted;
+        ++consumed;
+      }
+      continue;
+    }
+    case 'p': {
+      uint64_t pointer;
+      if (!takeArgument(args, offset, &pointer))
+        break;
+      written = std::snprintf(buffer, sizeof buffer, (head + 'p').c_str(),
+                              reinterpret_cast<void *>(pointer));
+      break;
+    }
+    default:
+      break;
+    }
+    if (written < 0) {
+      out.append(start, p); // not a conversion we know: keep it as written
+      continue;
+    }
+    out.append(buffer, std::min<size_t>(size_t(written), sizeof buffer - 1));
+    ++consumed;
+  }
+  return consumed;
+}
+
 
 std::span<const ServiceSymbol> deviceServiceSymbols() {
   static const ServiceSymbol symbols[] = {
@@ -117,6 +307,9 @@ std::span<const ServiceSymbol> deviceServiceSymbols() {
       {services::kGridId, reinterpret_cast<void *>(&cuport_service_gridid)},
       {services::kNanosleep, reinterpret_cast<void *>(&cuport_service_nanosleep)},
       {services::kIsLocal, reinterpret_cast<void *>(&cuport_service_is_local)},
+      {services::kVprintf, reinterpret_cast<void *>(&cuport_service_vprintf)},
+      {services::kAssertFail, reinterpret_cast<void *>(&cuport_service_assertfail)},
+      {services::kTrap, reinterpret_cast<void *>(&cuport_service_trap)},
   };
   return symbols;
 }

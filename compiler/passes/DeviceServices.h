@@ -42,6 +42,17 @@ inline constexpr const char *kNsmid = "__cuport_nsmid";
 inline constexpr const char *kGridId = "__cuport_gridid";
 inline constexpr const char *kNanosleep = "__cuport_nanosleep";
 inline constexpr const char *kIsLocal = "__cuport_is_local";
+/// int __cuport_vprintf(ctx, const char *format, const void *args): CUDA's
+/// vprintf with its packed argument buffer (each argument aligned to its
+/// size, floats promoted to double).
+inline constexpr const char *kVprintf = "__cuport_vprintf";
+/// void __cuport_assertfail(ctx, message, file, line, function, tid.x,
+/// tid.y, tid.z): reports CUDA's assertion message and aborts the launch
+/// (cudaErrorAssert); never returns.
+inline constexpr const char *kAssertFail = "__cuport_assertfail";
+/// void __cuport_trap(ctx): aborts the launch (cudaErrorLaunchFailure);
+/// never returns.
+inline constexpr const char *kTrap = "__cuport_trap";
 
 } // namespace cuport::services
 

@@ -39,6 +39,13 @@ FunctionCallee serviceFunction(Module &module, StringRef name, Type *result,
   return callee;
 }
 
+/// Calls this pass gives to the backend: NVVM intrinsics and the
+/// functions CUDA's device runtime provides (printf, assert, trap).
+bool isServiceCall(StringRef name) {
+  return name.starts_with("llvm.nvvm.") || name == "vprintf" ||
+         name == "__assertfail" || name == "llvm.trap";
+}
+
 class ServiceLowering {
 public:
   ServiceLowering(Function &block, uint32_t staticSharedBytes)
@@ -57,10 +64,74 @@ public:
                           {ctx_, call.getArgOperand(0)});
     if (name.consume_front("llvm.nvvm.isspacep."))
       return lowerIsspacep(b, name, call.getArgOperand(0));
+    if (name == "vprintf")
+      return lowerVprintf(b, call);
+    if (name == "__assertfail")
+      return lowerAssertFail(b, call);
+    if (name == "llvm.trap")
+      return abort(b, b.CreateCall(opaqueService(services::kTrap, b.getVoidTy(), {}),
+                                   {ctx_}));
     return nullptr;
   }
 
 private:
+  /// vprintf(format, args) as the PTX declares it (two 64-bit values).
+  Value *lowerVprintf(IRBuilder<> &b, CallInst &call) {
+    if (call.arg_size() != 2)
+      return nullptr;
+    Type *i64 = b.getInt64Ty();
+    FunctionCallee printf = opaqueService(services::kVprintf, b.getInt32Ty(), {i64, i64});
+    Value *result = b.CreateCall(printf, {ctx_, asInt64(b, call.getArgOperand(0)),
+                                          asInt64(b, call.getArgOperand(1))});
+    return b.CreateZExtOrTrunc(result, call.getType()->isVoidTy() ? b.getInt32Ty()
+                                                                  : call.getType());
+  }
+
+  /// __assertfail(message, file, line, function, charSize): the thread's
+  /// position is read here, before WorkItemLoops gives %tid its values.
+  Value *lowerAssertFail(IRBuilder<> &b, CallInst &call) {
+    if (call.arg_size() < 4)
+      return nullptr;
+    Type *i32 = b.getInt32Ty(), *i64 = b.getInt64Ty();
+    SmallVector<Value *, 8> args{ctx_, asInt64(b, call.getArgOperand(0)),
+                                 asInt64(b, call.getArgOperand(1)),
+                                 b.CreateZExtOrTrunc(call.getArgOperand(2), i32),
+                                 asInt64(b, call.getArgOperand(3))};
+    for (const char *axis : {"tid.x", "tid.y", "tid.z"}) {
+      FunctionCallee sreg = module_.getOrInsertFunction(
+          std::string(translate::kSregPrefix) + axis, FunctionType::get(i32, false));
+      args.push_back(b.CreateCall(sreg));
+    }
+    FunctionCallee fail = opaqueService(services::kAssertFail, b.getVoidTy(),
+                                        {i64, i64, i32, i64, i32, i32, i32});
+    return abort(b, b.CreateCall(fail, args));
+  }
+
+  /// A service that may read any memory (printf reads its argument buffer
+  /// and the strings it points to): no memory attributes, or dead-store
+  /// elimination would drop the stores that fill the buffer.
+  FunctionCallee opaqueService(StringRef name, Type *result, ArrayRef<Type *> extra) {
+    SmallVector<Type *, 8> params{PointerType::get(context_, 0)};
+    params.append(extra.begin(), extra.end());
+    FunctionCallee callee =
+        module_.getOrInsertFunction(name, FunctionType::get(result, params, false));
+    if (auto *function = dyn_cast<Function>(callee.getCallee()))
+      function->setDoesNotThrow();
+    return callee;
+  }
+
+  /// Marks a service call that never returns.
+  Value *abort(IRBuilder<> &, CallInst *call) {
+    call->setDoesNotReturn();
+    return call;
+  }
+
+  static Value *asInt64(IRBuilder<> &b, Value *value) {
+    if (value->getType()->isPointerTy())
+      return b.CreatePtrToInt(value, b.getInt64Ty());
+    return b.CreateZExtOrTrunc(value, b.getInt64Ty());
+  }
+
   FunctionCallee service(StringRef name, Type *result, ArrayRef<Type *> extra,
                          bool readsClock) {
     return serviceFunction(module_, name, result, extra, readsClock);
@@ -168,7 +239,7 @@ PreservedAnalyses LowerDeviceServicesPass::run(Module &module,
     for (Instruction &inst : instructions(function))
       if (auto *call = dyn_cast<CallInst>(&inst))
         if (Function *callee = call->getCalledFunction();
-            callee && callee->getName().starts_with("llvm.nvvm."))
+            callee && isServiceCall(callee->getName()))
           calls.push_back(call);
     for (CallInst *call : calls) {
       Value *replacement = lowering.lower(*call);

@@ -5,11 +5,15 @@
 //===----------------------------------------------------------------------===//
 //
 // IN:  block functions from KernelAbi that still read special registers the
-//      launch context does not hold, call llvm.nvvm.nanosleep or ask
-//      llvm.nvvm.isspacep.*.
+//      launch context does not hold, call llvm.nvvm.nanosleep, ask
+//      llvm.nvvm.isspacep.*, or call vprintf, __assertfail or llvm.trap.
 // OUT: - %clock64, %clock (its low 32 bits), %globaltimer, %smid, %nsmid,
 //        %gridid and nanosleep: calls of the device services
 //        (passes/DeviceServices.h) with ctx as first argument;
+//      - vprintf(format, args), __assertfail(...) and llvm.trap: calls of
+//        the printf, assert and trap services; the last two never return
+//        (the backend aborts the launch) and assert also passes the
+//        thread's %tid, which WorkItemLoops resolves later;
 //      - %envreg0..31: 0 (driver-defined registers; no driver defines them
 //        on the CPU);
 //      - %total_smem_size, %aggr_smem_size: the kernel's static shared

@@ -162,10 +162,13 @@ PreservedAnalyses WorkItemLoopsPass::run(Function &function,
 
   // Threads run one after another, so one copy of each stack slot serves
   // them all: hoist static allocas out of the loops.
+  bool sharesStackAcrossThreads = false;
   for (BasicBlock *block : body)
     for (Instruction &inst : make_early_inc_range(*block))
-      if (auto *alloca = dyn_cast<AllocaInst>(&inst); alloca && alloca->isStaticAlloca())
+      if (auto *alloca = dyn_cast<AllocaInst>(&inst); alloca && alloca->isStaticAlloca()) {
         alloca->moveBefore(unpack->getTerminator());
+        sharesStackAcrossThreads = true;
+      }
 
   // Block dimensions, loaded once.
   Argument *ctx = function.getArg(1);
@@ -217,7 +220,10 @@ PreservedAnalyses WorkItemLoopsPass::run(Function &function,
   }
   for (Instruction *inst : dead)
     inst->eraseFromParent();
-  markParallel(x, body);
+  // Iterations touching one shared stack slot are not independent: then
+  // the vectorizer must prove independence itself instead of being told.
+  if (!sharesStackAcrossThreads)
+    markParallel(x, body);
   return PreservedAnalyses::none();
 }
 

@@ -13,9 +13,10 @@
 //      the linear thread index, %nwarpid is the block's warp count; each
 //      `ret` continues with the next thread; static allocas are hoisted to
 //      the entry block (threads run one after the other, so they can share
-//      them). The x loop carries
+//      them). When no stack memory is shared that way, the x loop carries
 //      llvm.loop.parallel_accesses and the body's memory accesses its access
-//      group, so the loop vectorizer may turn threads into SIMD lanes.
+//      group, so the loop vectorizer may turn threads into SIMD lanes; with
+//      shared stack slots it must prove independence itself.
 //
 // A kernel with a synchronisation point is reported (naming the kernel and
 // the operation) instead of being lowered wrongly.
