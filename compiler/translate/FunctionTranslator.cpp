@@ -200,6 +200,19 @@ void FunctionTranslator::declareLocal(const ptx::VariableDecl &decl) {
     scope.variables[decl.name] = slot;
     return;
   }
+  case ptx::StateSpace::Shared: {
+    // A __shared__ variable nvcc moved into the only kernel that uses it
+    // ("demoted variable"): one per block like any other, so a module
+    // global in address space 3, named after its function.
+    Type *type = llvmTypeForDecl(ctx_, decl);
+    auto *global = new GlobalVariable(
+        mc_.module, type, /*isConstant=*/false, GlobalValue::InternalLinkage,
+        UndefValue::get(type), fn_.getName() + "." + decl.name, nullptr,
+        GlobalValue::NotThreadLocal, SharedAS);
+    global->setAlignment(Align(decl.align ? decl.align : 4));
+    scope.variables[decl.name] = global;
+    return;
+  }
   default:
     issues_->push_back({decl.loc, "unsupported function-scope declaration of '" +
                                       decl.name + "' in state space ." +

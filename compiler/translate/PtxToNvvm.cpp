@@ -101,10 +101,12 @@ private:
 };
 
 Expected<TranslatedModule> ModuleTranslator::run() {
-  for (const ptx::VariableDecl &global : ptx_.globals)
-    declareGlobal(global);
+  // Functions first: a global's initializer may hold function addresses
+  // (`__device__ fn_t table[] = {f, g};`).
   for (const ptx::Function &function : ptx_.functions)
     declareFunction(function);
+  for (const ptx::VariableDecl &global : ptx_.globals)
+    declareGlobal(global);
 
   for (const ptx::Function &function : ptx_.functions) {
     if (!function.body)
@@ -228,6 +230,10 @@ void ModuleTranslator::declareGlobal(const ptx::VariableDecl &decl) {
       init, decl.name, nullptr, GlobalValue::NotThreadLocal, as);
   if (external)
     global->setLinkage(GlobalValue::ExternalLinkage);
+  // LLVM's common linkage requires a zero initializer; an initialized
+  // .common variable keeps the one-definition-wins behaviour as weak.
+  if (global->hasCommonLinkage() && !global->getInitializer()->isNullValue())
+    global->setLinkage(GlobalValue::WeakAnyLinkage);
   global->setAlignment(Align(naturalAlign(decl)));
   mc_.globals[decl.name] = global;
   globals_.push_back({decl.name, as, decl.sizeInBytes(), external});
