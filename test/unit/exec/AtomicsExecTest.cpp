@@ -35,32 +35,9 @@ using cuport::test::BackendHarness;
 
 namespace {
 
-class AtomicsExec : public ::testing::Test {
-protected:
-  static void SetUpTestSuite() {
-    harness = BackendHarness::get();
-    if (!harness)
-      return;
-    std::ifstream file(std::string(CUPORT_TEST_DATA_DIR) + "/exec/atomics_kernels.ptx");
-    std::stringstream text;
-    text << file.rdbuf();
-    module = harness->load(text.str(), &diagnostic);
-  }
-
-  void SetUp() override {
-    ASSERT_NE(harness, nullptr) << BackendHarness::why();
-    ASSERT_NE(module, nullptr) << diagnostic;
-  }
-
-  Kernel &kernel(const char *name) {
-    Kernel *found = module->findKernel(name);
-    EXPECT_NE(found, nullptr) << name;
-    return *found;
-  }
-
-  static inline BackendHarness *harness = nullptr;
-  static inline Module *module = nullptr;
-  static inline std::string diagnostic;
+class AtomicsExec : public cuport::test::PtxModuleTest<AtomicsExec> {
+public:
+  static constexpr const char *kPtxFile = "exec/atomics_kernels.ptx";
 };
 
 constexpr unsigned kBlocks = 64, kThreads = 128, kTotal = kBlocks * kThreads;

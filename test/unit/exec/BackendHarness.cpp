@@ -8,6 +8,8 @@
 #include <dlfcn.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace cuport::test {
 
@@ -16,6 +18,13 @@ std::string failure;
 }
 
 const std::string &BackendHarness::why() { return failure; }
+
+std::string readTestData(const std::string &relativePath) {
+  std::ifstream file(std::string(CUPORT_TEST_DATA_DIR) + "/" + relativePath);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
 
 BackendHarness *BackendHarness::get() {
   static BackendHarness *harness = [] () -> BackendHarness * {

@@ -16,6 +16,8 @@
 
 #include "cuport/Backend.h"
 
+#include <gtest/gtest.h>
+
 #include <cstring>
 #include <memory>
 #include <string>
@@ -75,6 +77,41 @@ private:
   backend::Device *device_ = nullptr;
   backend::Queue *queue_ = nullptr;
   std::vector<void *> allocations_;
+};
+
+/// Reads a file below test/data ("exec/skeleton_kernels.ptx").
+std::string readTestData(const std::string &relativePath);
+
+/// Fixture for tests that run the kernels of one PTX file: the module is
+/// loaded once per suite, each test fails cleanly when the backend or the
+/// module is missing. Derived classes name the file:
+///   class FooExec : public PtxModuleTest<FooExec> {
+///   public:
+///     static constexpr const char *kPtxFile = "exec/foo_kernels.ptx";
+///   };
+template <typename Derived> class PtxModuleTest : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    harness = BackendHarness::get();
+    if (harness)
+      module = harness->load(readTestData(Derived::kPtxFile), &diagnostic);
+  }
+
+  void SetUp() override {
+    ASSERT_NE(harness, nullptr) << BackendHarness::why();
+    ASSERT_NE(module, nullptr) << diagnostic;
+  }
+
+  /// The kernel named `name`; a missing kernel fails the test.
+  backend::Kernel &kernel(const char *name) {
+    backend::Kernel *found = module->findKernel(name);
+    EXPECT_NE(found, nullptr) << name;
+    return *found;
+  }
+
+  static inline BackendHarness *harness = nullptr;
+  static inline backend::Module *module = nullptr;
+  static inline std::string diagnostic;
 };
 
 } // namespace cuport::test

@@ -38,33 +38,9 @@ namespace {
 using u128 = unsigned __int128;
 using s128 = __int128;
 
-class IntegerExec : public ::testing::Test {
-protected:
-  static void SetUpTestSuite() {
-    harness = BackendHarness::get();
-    if (!harness)
-      return;
-    std::ifstream file(std::string(CUPORT_TEST_DATA_DIR) +
-                       "/exec/integer_kernels.ptx");
-    std::stringstream text;
-    text << file.rdbuf();
-    module = harness->load(text.str(), &diagnostic);
-  }
-
-  void SetUp() override {
-    ASSERT_NE(harness, nullptr) << BackendHarness::why();
-    ASSERT_NE(module, nullptr) << diagnostic;
-  }
-
-  Kernel &kernel(const char *name) {
-    Kernel *found = module->findKernel(name);
-    EXPECT_NE(found, nullptr) << name;
-    return *found;
-  }
-
-  static inline BackendHarness *harness = nullptr;
-  static inline Module *module = nullptr;
-  static inline std::string diagnostic;
+class IntegerExec : public cuport::test::PtxModuleTest<IntegerExec> {
+public:
+  static constexpr const char *kPtxFile = "exec/integer_kernels.ptx";
 };
 
 /// Compares form `form` of every thread with `expected(thread)`; reports

@@ -31,32 +31,9 @@ using cuport::test::BackendHarness;
 
 namespace {
 
-class MemoryExec : public ::testing::Test {
-protected:
-  static void SetUpTestSuite() {
-    harness = BackendHarness::get();
-    if (!harness)
-      return;
-    std::ifstream file(std::string(CUPORT_TEST_DATA_DIR) + "/exec/memory_kernels.ptx");
-    std::stringstream text;
-    text << file.rdbuf();
-    module = harness->load(text.str(), &diagnostic);
-  }
-
-  void SetUp() override {
-    ASSERT_NE(harness, nullptr) << BackendHarness::why();
-    ASSERT_NE(module, nullptr) << diagnostic;
-  }
-
-  Kernel &kernel(const char *name) {
-    Kernel *found = module->findKernel(name);
-    EXPECT_NE(found, nullptr) << name;
-    return *found;
-  }
-
-  static inline BackendHarness *harness = nullptr;
-  static inline Module *module = nullptr;
-  static inline std::string diagnostic;
+class MemoryExec : public cuport::test::PtxModuleTest<MemoryExec> {
+public:
+  static constexpr const char *kPtxFile = "exec/memory_kernels.ptx";
 };
 
 /// Little-endian value of `bytes` at `offset`, as PTX reads it.

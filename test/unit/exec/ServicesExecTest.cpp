@@ -24,26 +24,9 @@ using cuport::test::BackendHarness;
 
 namespace {
 
-class ServicesExec : public ::testing::Test {
-protected:
-  static void SetUpTestSuite() {
-    harness = BackendHarness::get();
-    if (!harness)
-      return;
-    std::ifstream file(std::string(CUPORT_TEST_DATA_DIR) + "/exec/services_kernels.ptx");
-    std::stringstream text;
-    text << file.rdbuf();
-    module = harness->load(text.str(), &diagnostic);
-  }
-  void SetUp() override {
-    ASSERT_NE(harness, nullptr) << BackendHarness::why();
-    ASSERT_NE(module, nullptr) << diagnostic;
-  }
-  cuport::backend::Kernel &kernel(const char *name) { return *module->findKernel(name); }
-
-  static inline BackendHarness *harness = nullptr;
-  static inline Module *module = nullptr;
-  static inline std::string diagnostic;
+class ServicesExec : public cuport::test::PtxModuleTest<ServicesExec> {
+public:
+  static constexpr const char *kPtxFile = "exec/services_kernels.ptx";
 };
 
 TEST_F(ServicesExec, PrintfFormatsEveryConversionLikeCuda) {
