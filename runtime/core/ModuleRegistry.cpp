@@ -119,7 +119,10 @@ cudaError_t ModuleRegistry::load(FatbinModule &module, Device &device) {
     return status == backend::Status::InvalidImage ? cudaErrorInvalidPtx
                                                    : toCudaError(status);
   }
-  module.loaded[device.ordinal].module = loaded;
+  FatbinModule::Loaded &entry = module.loaded[device.ordinal];
+  entry.module = loaded;
+  for (const fatbin::Entry *selectedEntry : *selected)
+    entry.ptxArch = std::max(entry.ptxArch, selectedEntry->smArch);
   return cudaSuccess;
 }
 
@@ -219,10 +222,41 @@ void ModuleRegistry::resetDevice(Device &device) {
       device.backend->unloadModule(it->second.module);
     module->loaded.erase(it);
   }
-  for (auto &kernel : kernels_)
+  for (auto &kernel : kernels_) {
     kernel->resolved.erase(device.ordinal);
+    kernel->settings.erase(device.ordinal);
+  }
   for (auto &variable : variables_)
     variable->resolved.erase(device.ordinal);
+}
+
+FunctionSettings ModuleRegistry::settings(const KernelRecord &record,
+                                          int ordinal) const {
+  std::lock_guard lock(mutex_);
+  auto it = record.settings.find(ordinal);
+  return it == record.settings.end() ? FunctionSettings{} : it->second;
+}
+
+void ModuleRegistry::updateSettings(
+    KernelRecord &record, int ordinal,
+    const std::function<void(FunctionSettings &)> &change) {
+  std::lock_guard lock(mutex_);
+  change(record.settings[ordinal]);
+}
+
+uint32_t ModuleRegistry::ptxArch(const KernelRecord &record, int ordinal) const {
+  std::lock_guard lock(mutex_);
+  auto it = record.module->loaded.find(ordinal);
+  return it == record.module->loaded.end() ? 0 : it->second.ptxArch;
+}
+
+size_t ModuleRegistry::constantBytes(const KernelRecord &record) const {
+  std::lock_guard lock(mutex_);
+  size_t bytes = 0;
+  for (const VariableRecord *variable : record.module->variables)
+    if (variable->constant)
+      bytes += variable->size;
+  return bytes;
 }
 
 } // namespace cuport::rt

@@ -20,6 +20,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -32,12 +33,26 @@ namespace cuport::rt {
 struct Device;
 struct FatbinModule;
 
+/// What cudaFuncSetAttribute, cudaFuncSetCacheConfig and
+/// cudaFuncSetSharedMemConfig recorded for a kernel on one device.
+struct FunctionSettings {
+  /// cudaFuncAttributeMaxDynamicSharedMemorySize; -1 while the application
+  /// has not set it (the default: the device's sharedMemPerBlock minus the
+  /// kernel's static shared memory).
+  int maxDynamicSharedBytes = -1;
+  int preferredCarveout = cudaSharedmemCarveoutDefault;
+  cudaFuncCache cacheConfig = cudaFuncCachePreferNone;
+  cudaSharedMemConfig sharedMemConfig = cudaSharedMemBankSizeDefault;
+};
+
 struct KernelRecord {
   FatbinModule *module = nullptr;
   const void *hostFunction = nullptr;
   std::string deviceName; ///< mangled name in the PTX
   /// Resolved backend kernel per device ordinal.
   std::map<int, backend::Kernel *> resolved;
+  /// Per device ordinal; forgotten by cudaDeviceReset, like the module.
+  std::map<int, FunctionSettings> settings;
 };
 
 /// A __device__ or __constant__ variable registered by __cudaRegisterVar.
@@ -63,6 +78,9 @@ struct FatbinModule {
   struct Loaded {
     backend::Module *module = nullptr;
     cudaError_t error = cudaSuccess;
+    /// The virtual architecture of the PTX chosen for the device (75 for
+    /// compute_75): cudaFuncAttributes::ptxVersion.
+    uint32_t ptxArch = 0;
   };
   std::map<int, Loaded> loaded;
 };
@@ -89,6 +107,19 @@ public:
   KernelRecord *findByHostFunction(const void *hostFunction);
   /// True when `handle` is a KernelRecord this registry handed out.
   bool isKernel(const void *handle) const;
+
+  /// The settings of `record` on device `ordinal` (defaults when none set).
+  FunctionSettings settings(const KernelRecord &record, int ordinal) const;
+  /// Applies `change` to the settings of `record` on device `ordinal`.
+  void updateSettings(KernelRecord &record, int ordinal,
+                      const std::function<void(FunctionSettings &)> &change);
+  /// The PTX architecture `record`'s module was loaded from on `ordinal`
+  /// (0 when not loaded there).
+  uint32_t ptxArch(const KernelRecord &record, int ordinal) const;
+  /// Bytes of the __constant__ variables registered for `record`'s module:
+  /// the constant memory its kernels may use (cudaFuncAttributes::
+  /// constSizeBytes).
+  size_t constantBytes(const KernelRecord &record) const;
 
   /// The backend kernel for `record` on `device`, loading its module on
   /// first use. Errors: cudaErrorNoKernelImageForDevice (no usable PTX),

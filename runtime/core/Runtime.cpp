@@ -90,9 +90,59 @@ cudaError_t Device::synchronize() {
   return first;
 }
 
+void Device::drain() {
+  if (backend::Queue *queue = defaultQueue())
+    queue->synchronize();
+  liveStreams().forEach([&](Stream *stream) {
+    if (stream->device == this)
+      stream->queue->synchronize();
+  });
+}
+
+void Device::resetContextState() {
+  std::lock_guard lock(mutex);
+  if (defaultQueue_)
+    backend->destroyQueue(defaultQueue_);
+  if (legacyOrderEvent_)
+    backend->destroyEvent(legacyOrderEvent_);
+  defaultQueue_ = nullptr;
+  legacyOrderEvent_ = nullptr;
+  sticky = cudaSuccess;
+  limits = defaultLimits();
+  cacheConfig = cudaFuncCachePreferNone;
+  sharedMemConfig = cudaSharedMemBankSizeFourByte;
+  launchedPrintf = false;
+  // `flags` stay: cudaSetDeviceFlags sets the flags the device is
+  // (re)initialized with.
+}
+
 //===----------------------------------------------------------------------===//
 // Runtime
 //===----------------------------------------------------------------------===//
+
+void Runtime::resetDevice(Device &device) {
+  // Nothing may still run on memory, queues or modules about to go.
+  device.drain();
+  for (Stream *stream : liveStreams().takeIf(
+           [&](Stream *stream) { return stream->device == &device; })) {
+    device.backend->destroyEvent(stream->orderEvent);
+    device.backend->destroyQueue(stream->queue);
+    delete stream;
+  }
+  for (Event *event : liveEvents().takeIf(
+           [&](Event *event) { return event->device == &device; })) {
+    device.backend->destroyEvent(event->event);
+    delete event;
+  }
+  // Module variables are in the table too; their memory goes with the
+  // module, everything else is the application's allocations.
+  for (const Allocation &allocation : allocations_.takeAll(device.ordinal))
+    if (!allocation.isSymbol)
+      device.backend->release(reinterpret_cast<void *>(allocation.base),
+                              allocation.kind);
+  modules_.resetDevice(device);
+  device.resetContextState();
+}
 
 Runtime &Runtime::instance() {
   static Runtime *runtime = new Runtime(); // never destroyed, see header

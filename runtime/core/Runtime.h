@@ -22,6 +22,7 @@
 #define CUPORT_RUNTIME_CORE_RUNTIME_H
 
 #include "core/AllocationTable.h"
+#include "core/DeviceProperties.h"
 #include "core/ModuleRegistry.h"
 #include "cuport/Backend.h"
 
@@ -53,6 +54,23 @@ struct Device {
   cudaError_t synchronizeQueue(backend::Queue &queue);
 
   unsigned flags = 0; ///< cudaSetDeviceFlags
+
+  // Context state that cudaDeviceReset returns to its defaults (guarded by
+  // `mutex`).
+  DeviceLimits limits = defaultLimits(); ///< cudaDeviceSetLimit
+  cudaFuncCache cacheConfig = cudaFuncCachePreferNone; ///< cudaDeviceSetCacheConfig
+  /// cudaDeviceGetSharedMemConfig: four-byte banks (fixed since Maxwell).
+  cudaSharedMemConfig sharedMemConfig = cudaSharedMemBankSizeFourByte;
+  /// A kernel that calls printf() was launched: the printf FIFO size is
+  /// fixed from then on (cudaDeviceSetLimit).
+  bool launchedPrintf = false;
+
+  /// Waits for every queue of the device, whatever its sticky error.
+  void drain();
+  /// Destroys the legacy default stream (recreated on next use) and returns
+  /// the context state above, and the sticky error, to their defaults. The
+  /// caller has drained the device.
+  void resetContextState();
 
   std::mutex mutex;
 
@@ -95,6 +113,12 @@ public:
   Device *device(int ordinal);
   /// The calling thread's current device (initializing if needed).
   cudaError_t currentDevice(Device **out);
+
+  /// cudaDeviceReset: waits for the device, destroys its streams and events
+  /// (their handles become invalid), frees every allocation made on it,
+  /// forgets its loaded modules (they load again on next use) and clears its
+  /// sticky error and context state.
+  void resetDevice(Device &device);
 
   AllocationTable &allocations() { return allocations_; }
   ModuleRegistry &modules() { return modules_; }

@@ -27,6 +27,7 @@
 
 #include <mutex>
 #include <unordered_set>
+#include <vector>
 
 namespace cuport::rt {
 
@@ -69,6 +70,20 @@ public:
     std::lock_guard lock(mutex_);
     for (T *handle : live_)
       fn(handle);
+  }
+  /// Removes the handles `pred` selects and returns them (cudaDeviceReset).
+  template <typename Pred> std::vector<T *> takeIf(Pred &&pred) {
+    std::lock_guard lock(mutex_);
+    std::vector<T *> taken;
+    for (auto it = live_.begin(); it != live_.end();) {
+      if (pred(*it)) {
+        taken.push_back(*it);
+        it = live_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    return taken;
   }
 
 private:

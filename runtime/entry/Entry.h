@@ -28,6 +28,26 @@ namespace cuport::rt {
 cudaError_t launchKernel(KernelRecord &kernel, dim3 grid, dim3 block,
                          void **args, size_t sharedMem, cudaStream_t stream);
 
+/// A kernel as the cudaFunc* and cudaOccupancy* entries see it: loaded on
+/// the calling thread's current device, like a launch loads it.
+struct ResolvedFunction {
+  KernelRecord *record = nullptr;
+  Device *device = nullptr;
+  backend::Kernel *kernel = nullptr;
+};
+
+/// The registered kernel `func` names: its host stub (what <<<>>> and
+/// cudaLaunchKernel pass) or a cudaKernel_t. cudaErrorInvalidDeviceFunction
+/// when it is neither; a module that cannot load gives its load error.
+cudaError_t resolveFunction(const void *func, ResolvedFunction *out);
+
+/// The registered kernel `func` names, without loading it (nullptr if none).
+KernelRecord *findFunction(const void *func);
+
+/// cudaFuncGetAttributes' answer for a resolved kernel.
+void functionAttributes(const ResolvedFunction &function,
+                        cudaFuncAttributes *out);
+
 } // namespace cuport::rt
 
 #endif // CUPORT_RUNTIME_ENTRY_ENTRY_H

@@ -22,9 +22,24 @@
 
 namespace cuport::rt {
 
+/// The most dynamic shared memory a launch of the kernel may ask for: what
+/// cudaFuncAttributeMaxDynamicSharedMemorySize was set to, else what is left
+/// of the device's default 48 KiB per block after the static part. More
+/// needs the opt-in, as in CUDA.
+static uint64_t dynamicSharedLimit(const backend::DeviceProperties &props,
+                                   const backend::KernelInfo &info,
+                                   const FunctionSettings &settings) {
+  if (settings.maxDynamicSharedBytes >= 0)
+    return uint64_t(settings.maxDynamicSharedBytes);
+  return props.sharedMemPerBlock > info.staticSharedBytes
+             ? props.sharedMemPerBlock - info.staticSharedBytes
+             : 0;
+}
+
 static cudaError_t checkConfiguration(const backend::DeviceProperties &props,
-                                      const backend::KernelInfo &info, dim3 grid,
-                                      dim3 block, size_t sharedMem) {
+                                      const backend::KernelInfo &info,
+                                      const FunctionSettings &settings,
+                                      dim3 grid, dim3 block, size_t sharedMem) {
   if (grid.x == 0 || grid.y == 0 || grid.z == 0 || block.x == 0 ||
       block.y == 0 || block.z == 0)
     return cudaErrorInvalidConfiguration;
@@ -41,7 +56,8 @@ static cudaError_t checkConfiguration(const backend::DeviceProperties &props,
                                            : unsigned(props.maxThreadsPerBlock);
   if (threads > limit)
     return cudaErrorInvalidConfiguration;
-  if (info.staticSharedBytes + uint64_t(sharedMem) > props.sharedMemPerBlockOptin)
+  if (info.staticSharedBytes + uint64_t(sharedMem) > props.sharedMemPerBlockOptin ||
+      uint64_t(sharedMem) > dynamicSharedLimit(props, info, settings))
     return cudaErrorInvalidValue;
   return cudaSuccess;
 }
@@ -58,8 +74,10 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
           Runtime::instance().modules().resolve(record, *device, &kernel))
     return error;
   const backend::KernelInfo &info = kernel->info();
-  if (cudaError_t error = checkConfiguration(device->backend->properties(), info,
-                                             grid, block, sharedMem))
+  if (cudaError_t error = checkConfiguration(
+          device->backend->properties(), info,
+          Runtime::instance().modules().settings(record, device->ordinal), grid,
+          block, sharedMem))
     return error;
   if (!info.params.empty() && !args)
     return cudaErrorInvalidValue;
@@ -83,6 +101,11 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
   launch.args = buffer;
   if (cudaError_t error = orderSubmission(target))
     return error;
+  if (info.flags & backend::KernelUsesPrintf) {
+    // The printf FIFO is in use: its size is fixed from now on.
+    std::lock_guard lock(device->mutex);
+    device->launchedPrintf = true;
+  }
   return toCudaError(target.queue->launch(*kernel, launch));
 }
 
