@@ -7,6 +7,7 @@
 
 #include "passes/KernelAbi.h"
 #include "passes/LowerDeviceServices.h"
+#include "passes/SharedMemoryArena.h"
 #include "passes/WidenSyncScopes.h"
 #include "passes/WorkItemLoops.h"
 
@@ -115,6 +116,7 @@ Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,
     ModulePassManager lower;
     lower.addPass(KernelAbiPass(kernels, diagnostics));
     lower.addPass(LowerDeviceServicesPass(kernels));
+    lower.addPass(SharedMemoryArenaPass(kernels, diagnostics));
     lower.addPass(createModuleToFunctionPassAdaptor(WorkItemLoopsPass(diagnostics)));
     lower.addPass(createModuleToFunctionPassAdaptor(WidenSyncScopesPass()));
     lower.run(module, am.modules);

@@ -5,8 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // IN:  block functions from KernelAbi whose bodies still read the per-thread
-//      special registers (%tid.*, %laneid, %warpid) and contain no
-//      synchronisation point (barriers and warp collectives).
+//      special registers (%tid.*, %laneid, %warpid); shared memory is
+//      already in the arena (SharedMemoryArena).
 // OUT: the body wrapped in three nested loops z, y, x over ctx->blockDim
 //      (the fast path of DESIGN.md §4.1 step 3); %tid.* are the loop
 //      induction variables, %laneid, %warpid and %lanemask_* derive from
@@ -18,8 +18,12 @@
 //      group, so the loop vectorizer may turn threads into SIMD lanes; with
 //      shared stack slots it must prove independence itself.
 //
-// A kernel with a synchronisation point is reported (naming the kernel and
-// the operation) instead of being lowered wrongly.
+// A kernel with block barriers (llvm.nvvm.barrier0, barrier.n, barrier.sync)
+// is lowered by sub-CFG formation instead (passes/SubCfgFormation.h); a
+// kernel without one produces exactly the fast-path code above. Warp
+// collectives, barriers with a thread count, reducing and arriving barriers
+// are reported (naming the kernel and the operation) instead of being
+// lowered wrongly.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CUPORT_PASSES_WORKITEMLOOPS_H

@@ -15,6 +15,7 @@
 
 #include "ptx/Ast.h"
 #include "translate/FunctionTranslator.h"
+#include "translate/SharedMemoryLayout.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/IR/Constants.h"
@@ -349,16 +350,15 @@ void summarizeKernelUses(Function &kernel,
     for (Instruction &inst : instructions(*function))
       for (Value *operand : inst.operands())
         forEachGlobal(operand, [&](GlobalVariable *global) {
-          if (global->getAddressSpace() != SharedAS ||
-              !sharedSeen.insert(global).second)
-            return;
-          if (global->isDeclaration())
-            descriptor.features |= UsesDynamicShared;
-          else
-            descriptor.staticSharedBytes += static_cast<uint32_t>(
-                layout.getTypeAllocSize(global->getValueType()));
+          if (global->getAddressSpace() == SharedAS)
+            sharedSeen.insert(global);
         });
   }
+  // The same layout the CPU lowering uses (SharedMemoryLayout.h).
+  SharedMemoryLayout shared = layOutSharedMemory(sharedSeen, layout);
+  if (shared.usesDynamic)
+    descriptor.features |= UsesDynamicShared;
+  descriptor.staticSharedBytes = static_cast<uint32_t>(shared.staticBytes);
 }
 
 } // namespace cuport::translate

@@ -6,6 +6,8 @@
 #   run_sample.sh static CUPORT NVCC SOURCE   static cudart: refused, fix named
 #   run_sample.sh native CUPORT BINARY        without cuport: no driver
 #   run_sample.sh passthrough CUPORT          argv, stdin, stdout, exit status
+#   run_sample.sh cache  CUPORT BINARY        a second run loads its kernels
+#                                             from the kernel cache
 set -u
 mode=$1 cuport=$2
 work=$(mktemp -d)
@@ -51,6 +53,24 @@ native)
   cat "$work/out"
   [ $status -ne 0 ] || fail "ran without a driver?"
   grep -q "driver version is insufficient" "$work/out" || fail "unexpected message"
+  echo "PASSED"
+  ;;
+cache)
+  binary=$3
+  [ -x "$binary" ] || skip "$binary was not built (nvcc missing)"
+  export CUPORT_CACHE_DIR="$work/cache" CUPORT_LOG=debug
+  unset CUPORT_CACHE_DISABLE
+  for run in first second; do
+    "$cuport" run -- "$binary" >"$work/$run" 2>&1
+    status=$?
+    sed "s/^/$run run: /" "$work/$run"
+    [ $status -eq 0 ] || fail "$run run: exit status $status"
+    grep -q PASSED "$work/$run" || fail "$run run: wrong results"
+  done
+  grep -q "kernel cache miss" "$work/first" || fail "the first run did not compile"
+  grep -q "kernel cache: stored" "$work/first" || fail "the first run stored nothing"
+  grep -q "kernel cache hit" "$work/second" || fail "the second run compiled again"
+  grep -q "kernel cache miss" "$work/second" && fail "the second run missed"
   echo "PASSED"
   ;;
 passthrough)

@@ -81,7 +81,8 @@ backend::Module *BackendHarness::load(const std::string &ptx,
 
 backend::Status BackendHarness::launchPacked(
     backend::Kernel &kernel, backend::Dim3 grid, backend::Dim3 block,
-    const std::vector<std::pair<const void *, size_t>> &values) {
+    const std::vector<std::pair<const void *, size_t>> &values,
+    uint32_t dynamicSharedBytes) {
   const backend::KernelInfo &info = kernel.info();
   if (values.size() != info.params.size())
     return backend::Status::InvalidValue;
@@ -95,6 +96,7 @@ backend::Status BackendHarness::launchPacked(
   backend::LaunchParams params;
   params.grid = grid;
   params.block = block;
+  params.dynamicSharedBytes = dynamicSharedBytes;
   params.args = buffer;
   if (backend::Status status = queue_->launch(kernel, params);
       status != backend::Status::Success)

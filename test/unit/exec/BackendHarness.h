@@ -63,6 +63,14 @@ public:
     std::vector<std::pair<const void *, size_t>> values{{&args, sizeof(Args)}...};
     return launchPacked(kernel, grid, block, values);
   }
+  /// launch() with `dynamicSharedBytes` of dynamic shared memory.
+  template <typename... Args>
+  backend::Status launchShared(backend::Kernel &kernel, backend::Dim3 grid,
+                               backend::Dim3 block, uint32_t dynamicSharedBytes,
+                               const Args &...args) {
+    std::vector<std::pair<const void *, size_t>> values{{&args, sizeof(Args)}...};
+    return launchPacked(kernel, grid, block, values, dynamicSharedBytes);
+  }
 
   ~BackendHarness();
 
@@ -70,7 +78,8 @@ private:
   BackendHarness() = default;
   backend::Status
   launchPacked(backend::Kernel &kernel, backend::Dim3 grid, backend::Dim3 block,
-               const std::vector<std::pair<const void *, size_t>> &values);
+               const std::vector<std::pair<const void *, size_t>> &values,
+               uint32_t dynamicSharedBytes = 0);
 
   void *plugin_ = nullptr;
   std::unique_ptr<backend::Backend> backend_;

@@ -1,0 +1,477 @@
+//===- passes/SubCfgFormation.cpp - Thread loops around barrier regions ---===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/SubCfgFormation.h"
+
+#include "passes/ThreadLoops.h"
+#include "translate/PtxToNvvm.h"
+
+#include "llvm/ADT/PostOrderIterator.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Analysis/PostDominators.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Transforms/Utils/ValueMapper.h"
+
+using namespace llvm;
+
+namespace cuport::passes {
+
+bool isBlockBarrier(const CallInst &call) {
+  const Function *callee = call.getCalledFunction();
+  if (!callee)
+    return false;
+  StringRef name = callee->getName();
+  return name == "llvm.nvvm.barrier0" || name == "llvm.nvvm.barrier.n" ||
+         name == "llvm.nvvm.barrier.sync";
+}
+
+namespace {
+
+/// `next` value of a thread that returned.
+constexpr int kExitId = -1;
+
+class SubCfgFormation {
+public:
+  SubCfgFormation(Function &function, LoweringDiagnostics &diagnostics)
+      : function_(function), context_(function.getContext()),
+        diagnostics_(diagnostics), unpack_(&function.getEntryBlock()) {}
+
+  void run() {
+    normalise();
+    IRBuilder<> entry(unpack_->getTerminator());
+    loadBlockDims(entry, function_, dims_);
+    threads_ = entry.CreateZExt(
+        entry.CreateMul(entry.CreateMul(dims_[0], dims_[1]), dims_[2]),
+        entry.getInt64Ty(), "block.threads");
+    if (!privatiseAllocas())
+      return;
+    hoistUniformValues();
+    findVaryingValues();
+    if (!checkBarriersAreUniform())
+      return;
+    demoteValuesLiveAtBarriers();
+    buildRegions();
+  }
+
+private:
+  //===--------------------------------------------------------------------===//
+  // Normal form: one start block, one exit block, each barrier alone.
+  //===--------------------------------------------------------------------===//
+
+  void normalise() {
+    BasicBlock *first = unpack_->getSingleSuccessor();
+    start_ = BasicBlock::Create(context_, "body.start", &function_, first);
+    BranchInst::Create(first, start_);
+    unpack_->getTerminator()->replaceSuccessorWith(first, start_);
+    first->replacePhiUsesWith(unpack_, start_);
+
+    exit_ = BasicBlock::Create(context_, "body.exit", &function_);
+    ReturnInst::Create(context_, exit_);
+    std::vector<CallInst *> barrierCalls;
+    for (BasicBlock &block : function_) {
+      if (&block == exit_)
+        continue;
+      if (auto *ret = dyn_cast<ReturnInst>(block.getTerminator())) {
+        BranchInst::Create(exit_, ret);
+        ret->eraseFromParent();
+      }
+      for (Instruction &inst : block)
+        if (auto *call = dyn_cast<CallInst>(&inst); call && isBlockBarrier(*call))
+          barrierCalls.push_back(call);
+    }
+    for (CallInst *call : barrierCalls) {
+      BasicBlock *barrier = call->getParent()->splitBasicBlock(call, "barrier");
+      barrier->splitBasicBlock(call->getNextNode(), "after.barrier");
+      call->eraseFromParent();
+      barrierIds_[barrier] = int(barriers_.size()) + 1;
+      barriers_.push_back(barrier);
+    }
+    for (BasicBlock &block : function_)
+      if (&block != unpack_)
+        body_.push_back(&block);
+  }
+
+  bool isBarrier(BasicBlock *block) const { return barrierIds_.count(block); }
+  bool isTerminal(BasicBlock *block) const { return block == exit_ || isBarrier(block); }
+
+  /// Defined outside the body: the same in every thread and every region.
+  bool isOutsideBody(const Value *value) const {
+    if (auto *inst = dyn_cast<Instruction>(value))
+      return inst->getParent() == unpack_;
+    return true; // constants, arguments
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Per-thread stack memory.
+  //===--------------------------------------------------------------------===//
+
+  bool privatiseAllocas() {
+    const DataLayout &layout = function_.getDataLayout();
+    std::vector<AllocaInst *> allocas;
+    for (BasicBlock *block : body_)
+      for (Instruction &inst : *block)
+        if (auto *alloca = dyn_cast<AllocaInst>(&inst))
+          allocas.push_back(alloca);
+    for (AllocaInst *alloca : allocas) {
+      std::optional<TypeSize> size = alloca->getAllocationSize(layout);
+      if (!size || size->isScalable()) {
+        diagnostics_.error(function_.getName(),
+                           "stack memory of run-time size in a kernel with barriers");
+        return false;
+      }
+      uint64_t stride = alignTo(size->getFixedValue(), alloca->getAlign());
+      IRBuilder<> entry(unpack_->getTerminator());
+      AllocaInst *storage = entry.CreateAlloca(
+          entry.getInt8Ty(), entry.CreateMul(threads_, entry.getInt64(stride)),
+          alloca->getName() + ".per.thread");
+      storage->setAlignment(alloca->getAlign());
+      IRBuilder<> b(alloca);
+      Value *index = b.CreateZExt(linearThreadIndex(b, *function_.getParent()), b.getInt64Ty());
+      Value *own = b.CreateInBoundsGEP(b.getInt8Ty(), storage,
+                                       b.CreateMul(index, b.getInt64(stride)));
+      own->takeName(alloca);
+      alloca->replaceAllUsesWith(own);
+      alloca->eraseFromParent();
+    }
+    return true;
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Block-uniform values.
+  //===--------------------------------------------------------------------===//
+
+  /// Speculatable computations of kernel arguments, launch geometry and
+  /// constants move to "unpack": one scalar copy for all threads.
+  void hoistUniformValues() {
+    ReversePostOrderTraversal<Function *> order(&function_);
+    for (BasicBlock *block : order) {
+      if (block == unpack_)
+        continue;
+      for (Instruction &inst : make_early_inc_range(*block)) {
+        if (isa<PHINode, CallBase, AllocaInst>(inst) || inst.isTerminator() ||
+            inst.mayReadOrWriteMemory() || !isSafeToSpeculativelyExecute(&inst))
+          continue;
+        if (all_of(inst.operands(), [&](Value *op) { return isOutsideBody(op); }))
+          inst.moveBefore(unpack_->getTerminator());
+      }
+    }
+  }
+
+  bool isVarying(const Value *value) const { return varying_.contains(value); }
+
+  bool computeVarying(Instruction &inst) const {
+    auto anyOperandVarying = [&] {
+      return any_of(inst.operands(), [&](Value *op) { return isVarying(op); });
+    };
+    if (auto *call = dyn_cast<CallBase>(&inst)) {
+      Function *callee = call->getCalledFunction();
+      if (!callee || !callee->isIntrinsic() || !call->doesNotAccessMemory() ||
+          callee->getName().starts_with(translate::kSregPrefix))
+        return true; // thread position, services, anything with effects
+      return anyOperandVarying();
+    }
+    if (auto *load = dyn_cast<LoadInst>(&inst))
+      return !load->isSimple() || isVarying(load->getPointerOperand());
+    if (isa<AtomicRMWInst, AtomicCmpXchgInst>(inst))
+      return true;
+    if (isa<PHINode>(inst) && joinsDivergence_.contains(inst.getParent()))
+      return true;
+    return anyOperandVarying();
+  }
+
+  /// The blocks a branch in `block` on a varying condition makes threads
+  /// disagree about: reachable from it before its immediate post-dominator.
+  SmallVector<BasicBlock *, 16> divergentRegion(BasicBlock *block,
+                                                BasicBlock *&join) const {
+    join = nullptr;
+    if (DomTreeNode *node = postDominators_->getNode(block))
+      if (DomTreeNode *idom = node->getIDom())
+        join = idom->getBlock();
+    SmallVector<BasicBlock *, 16> region;
+    SmallPtrSet<BasicBlock *, 16> seen;
+    SmallVector<BasicBlock *, 16> work(succ_begin(block), succ_end(block));
+    while (!work.empty()) {
+      BasicBlock *next = work.pop_back_val();
+      if (next == join || !seen.insert(next).second)
+        continue;
+      region.push_back(next);
+      append_range(work, successors(next));
+    }
+    return region;
+  }
+
+  static Value *branchCondition(Instruction *terminator) {
+    if (auto *branch = dyn_cast<BranchInst>(terminator))
+      return branch->isConditional() ? branch->getCondition() : nullptr;
+    if (auto *switchInst = dyn_cast<SwitchInst>(terminator))
+      return switchInst->getCondition();
+    return nullptr;
+  }
+
+  /// Fixed point of "depends on the thread": data dependences, and phis
+  /// where paths of a divergent branch meet (loop headers of loops with a
+  /// divergent exit included).
+  void findVaryingValues() {
+    postDominators_ = std::make_unique<PostDominatorTree>(function_);
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (BasicBlock *block : body_)
+        for (Instruction &inst : *block)
+          if (!isVarying(&inst) && computeVarying(inst)) {
+            varying_.insert(&inst);
+            changed = true;
+          }
+      for (BasicBlock *block : body_) {
+        Value *condition = branchCondition(block->getTerminator());
+        if (!condition || !isVarying(condition) || !divergent_.insert(block))
+          continue;
+        BasicBlock *join = nullptr;
+        for (BasicBlock *reached : divergentRegion(block, join))
+          changed |= joinsDivergence_.insert(reached).second;
+        if (join)
+          changed |= joinsDivergence_.insert(join).second;
+      }
+    }
+  }
+
+  bool checkBarriersAreUniform() {
+    for (BasicBlock *branch : divergent_) {
+      BasicBlock *join = nullptr;
+      for (BasicBlock *reached : divergentRegion(branch, join))
+        if (isBarrier(reached)) {
+          diagnostics_.error(
+              function_.getName(),
+              "barrier (__syncthreads/bar.sync) under thread-dependent control "
+              "flow: CUDA requires every thread of the block to reach the same "
+              "barriers, and this kernel may not");
+          return false;
+        }
+    }
+    return true;
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Values live across a barrier: per-thread slots.
+  //===--------------------------------------------------------------------===//
+
+  /// Whether `inst` is live on entry to a barrier block: some use is
+  /// reachable from a barrier without passing the definition.
+  bool isLiveAtBarrier(Instruction &inst) const {
+    BasicBlock *def = inst.getParent();
+    SmallVector<BasicBlock *, 16> work;
+    for (Use &use : inst.uses()) {
+      auto *user = cast<Instruction>(use.getUser());
+      if (auto *phi = dyn_cast<PHINode>(user)) {
+        BasicBlock *incoming = phi->getIncomingBlock(use);
+        if (incoming != def)
+          work.push_back(incoming);
+      } else if (user->getParent() != def) {
+        work.push_back(user->getParent());
+      }
+    }
+    SmallPtrSet<BasicBlock *, 32> liveIn;
+    while (!work.empty()) {
+      BasicBlock *block = work.pop_back_val();
+      if (isBarrier(block))
+        return true;
+      if (!liveIn.insert(block).second)
+        continue;
+      for (BasicBlock *pred : predecessors(block))
+        if (pred != def)
+          work.push_back(pred);
+    }
+    return false;
+  }
+
+  Value *slotAddress(IRBuilder<> &b, AllocaInst *slot) {
+    Value *index = b.CreateZExt(linearThreadIndex(b, *function_.getParent()),
+                                b.getInt64Ty());
+    return b.CreateInBoundsGEP(slot->getAllocatedType(), slot, index);
+  }
+
+  void demote(Instruction &inst) {
+    IRBuilder<> entry(unpack_->getTerminator());
+    AllocaInst *slot = entry.CreateAlloca(inst.getType(), threads_,
+                                          inst.getName() + ".slot");
+    std::vector<Use *> uses;
+    for (Use &use : inst.uses())
+      uses.push_back(&use);
+    for (Use *use : uses) {
+      auto *user = cast<Instruction>(use->getUser());
+      Instruction *at = user;
+      if (auto *phi = dyn_cast<PHINode>(user))
+        at = phi->getIncomingBlock(*use)->getTerminator();
+      IRBuilder<> b(at);
+      use->set(b.CreateLoad(inst.getType(), slotAddress(b, slot), inst.getName() + ".reload"));
+    }
+    IRBuilder<> b(inst.getParent(),
+                  isa<PHINode>(inst) ? inst.getParent()->getFirstInsertionPt()
+                                     : std::next(inst.getIterator()));
+    b.CreateStore(&inst, slotAddress(b, slot));
+  }
+
+  /// A thread-position register (%tid.*, %laneid, ...) or the linear-index
+  /// marker: every region's loop nest gives it again, so it is recomputed
+  /// at each use rather than stored.
+  static bool isThreadPosition(const Instruction &inst) {
+    auto *call = dyn_cast<CallInst>(&inst);
+    Function *callee = call ? call->getCalledFunction() : nullptr;
+    return callee && call->arg_size() == 0 &&
+           (callee->getName().starts_with(translate::kSregPrefix) ||
+            callee->getName() == kLinearThreadIndexMarker);
+  }
+
+  void rematerialize(Instruction &inst) {
+    std::vector<Use *> uses;
+    for (Use &use : inst.uses())
+      uses.push_back(&use);
+    for (Use *use : uses) {
+      auto *user = cast<Instruction>(use->getUser());
+      Instruction *at = user;
+      if (auto *phi = dyn_cast<PHINode>(user))
+        at = phi->getIncomingBlock(*use)->getTerminator();
+      Instruction *copy = inst.clone();
+      copy->insertBefore(at);
+      use->set(copy);
+    }
+  }
+
+  void demoteValuesLiveAtBarriers() {
+    std::vector<Instruction *> live;
+    for (BasicBlock *block : body_)
+      for (Instruction &inst : *block)
+        if (!inst.getType()->isVoidTy() && isLiveAtBarrier(inst))
+          live.push_back(&inst);
+    for (Instruction *inst : live) {
+      if (isThreadPosition(*inst))
+        rematerialize(*inst);
+      else
+        demote(*inst);
+    }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Regions in thread loops, and the dispatch between them.
+  //===--------------------------------------------------------------------===//
+
+  /// What is reachable from `start` without entering a barrier or the exit.
+  SmallVector<BasicBlock *, 16> regionFrom(BasicBlock *start) const {
+    SmallVector<BasicBlock *, 16> region{start};
+    SmallPtrSet<BasicBlock *, 16> seen{start};
+    for (size_t i = 0; i < region.size(); ++i)
+      for (BasicBlock *succ : successors(region[i]))
+        if (!isTerminal(succ) && seen.insert(succ).second)
+          region.push_back(succ);
+    return region;
+  }
+
+  void buildRegions() {
+    IRBuilder<> entry(unpack_->getTerminator());
+    next_ = entry.CreateAlloca(entry.getInt32Ty(), nullptr, "next.region");
+    entry.CreateStore(entry.getInt32(kExitId), next_);
+
+    auto *blockExit = BasicBlock::Create(context_, "block.exit", &function_);
+    ReturnInst::Create(context_, blockExit);
+    auto *dispatch = BasicBlock::Create(context_, "dispatch", &function_, blockExit);
+    IRBuilder<> b(dispatch);
+    SwitchInst *choose =
+        b.CreateSwitch(b.CreateLoad(b.getInt32Ty(), next_, "next"), blockExit,
+                       unsigned(barriers_.size()));
+
+    BasicBlock *first = wrapRegion(start_, 0, dispatch);
+    for (BasicBlock *barrier : barriers_) {
+      int id = barrierIds_.lookup(barrier);
+      BasicBlock *pre = wrapRegion(barrier->getSingleSuccessor(), id, dispatch);
+      choose->addCase(b.getInt32(id), pre);
+    }
+    unpack_->getTerminator()->eraseFromParent();
+    BranchInst::Create(first, unpack_);
+
+    // The original body is now unreachable.
+    for (BasicBlock *block : body_)
+      block->dropAllReferences();
+    for (BasicBlock *block : body_)
+      block->eraseFromParent();
+  }
+
+  /// Clones the region starting at `start` into a thread loop nest that
+  /// continues at `dispatch`; returns the nest's preheader.
+  BasicBlock *wrapRegion(BasicBlock *start, int id, BasicBlock *dispatch) {
+    std::string tag = ".r" + std::to_string(id);
+    auto *pre = BasicBlock::Create(context_, "region" + std::to_string(id), &function_, dispatch);
+    SmallVector<BasicBlock *, 16> region = regionFrom(start);
+    ValueToValueMapTy map;
+    SmallVector<BasicBlock *, 16> clones;
+    for (BasicBlock *block : region) {
+      BasicBlock *clone = CloneBasicBlock(block, map, tag, &function_);
+      clone->moveBefore(dispatch);
+      map[block] = clone;
+      clones.push_back(clone);
+    }
+    remapInstructionsInBlocks(clones, map);
+    ThreadNest nest = createThreadNest(pre, dispatch, dims_, cast<BasicBlock>(map[start]));
+
+    // Edges out of the region record where the thread stopped.
+    DenseMap<BasicBlock *, BasicBlock *> stops;
+    auto stopAt = [&](BasicBlock *terminal) {
+      BasicBlock *&stop = stops[terminal];
+      if (!stop) {
+        int target = terminal == exit_ ? kExitId : barrierIds_.lookup(terminal);
+        stop = BasicBlock::Create(context_, "reached" + tag, &function_, nest.x.latch);
+        IRBuilder<> b(stop);
+        b.CreateStore(b.getInt32(target), next_);
+        b.CreateBr(nest.x.latch);
+      }
+      return stop;
+    };
+    SmallPtrSet<BasicBlock *, 16> inRegion(clones.begin(), clones.end());
+    for (BasicBlock *clone : clones) {
+      Instruction *terminator = clone->getTerminator();
+      for (unsigned i = 0; i < terminator->getNumSuccessors(); ++i)
+        if (isTerminal(terminator->getSuccessor(i)))
+          terminator->setSuccessor(i, stopAt(terminator->getSuccessor(i)));
+      // Edges from outside the region never run inside it.
+      for (PHINode &phi : clone->phis())
+        for (int i = int(phi.getNumIncomingValues()) - 1; i >= 0; --i)
+          if (!inRegion.contains(phi.getIncomingBlock(i)))
+            phi.removeIncomingValue(unsigned(i), /*DeletePHIIfEmpty=*/false);
+    }
+    SmallVector<BasicBlock *, 16> loopBody(clones.begin(), clones.end());
+    for (auto &[terminal, stop] : stops)
+      loopBody.push_back(stop);
+    resolveThreadRegisters(clones, nest, dims_);
+    markParallel(nest.x, loopBody);
+    return pre;
+  }
+
+  Function &function_;
+  LLVMContext &context_;
+  LoweringDiagnostics &diagnostics_;
+  BasicBlock *unpack_;
+  BasicBlock *start_ = nullptr;
+  BasicBlock *exit_ = nullptr;
+  std::vector<BasicBlock *> barriers_;
+  DenseMap<BasicBlock *, int> barrierIds_;
+  std::vector<BasicBlock *> body_;
+  Value *dims_[3] = {};
+  Value *threads_ = nullptr;
+  AllocaInst *next_ = nullptr;
+  std::unique_ptr<PostDominatorTree> postDominators_;
+  SmallPtrSet<const Value *, 32> varying_;
+  SetVector<BasicBlock *> divergent_;
+  SmallPtrSet<BasicBlock *, 16> joinsDivergence_;
+};
+
+} // namespace
+
+void formSubCfgs(Function &function, LoweringDiagnostics &diagnostics) {
+  SubCfgFormation(function, diagnostics).run();
+}
+
+} // namespace cuport::passes

@@ -1,0 +1,71 @@
+//===- passes/SubCfgFormation.h - Thread loops around barrier regions -*- C++ -*-===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The barrier-aware half of WorkItemLoops (DESIGN.md §4.1 steps 2, 4, 5).
+//
+// IN:  a block function from KernelAbi (entry block "unpack" branching to
+//      the body) whose body calls whole-block barriers: llvm.nvvm.barrier0
+//      (bar.sync 0, __syncthreads), llvm.nvvm.barrier.n (bar.sync id) and
+//      llvm.nvvm.barrier.sync (barrier.sync id), all meaning "every thread
+//      of the block". Shared memory is already in the arena
+//      (SharedMemoryArena).
+// OUT: the body cut at every barrier into sub-CFGs: a sub-CFG is what is
+//      reachable from the body's start or from one barrier without crossing
+//      another barrier or returning. Each is cloned inside its own z/y/x
+//      loop nest over the block's threads; a thread that reaches barrier k
+//      (or returns) records k in a block-wide `next` slot and goes on with
+//      the next thread; after the loop nest a dispatch block switches on
+//      `next` to the sub-CFG after barrier k, or returns. CUDA requires
+//      every thread to reach the same barrier, so the last thread's `next`
+//      is everyone's. A barrier in a loop needs nothing special: dispatch
+//      goes round again.
+//
+// Values crossing a barrier:
+//  - block-uniform speculatable computations (operands only kernel
+//    arguments, launch geometry and constants) are hoisted into "unpack"
+//    and stay scalar;
+//  - thread-position registers (%tid.*, %laneid, ...) are recomputed at
+//    each use: every region's loop nest provides them;
+//  - any other SSA value live at a barrier is stored, right after its
+//    definition, into a per-thread slot `slot[linear thread index]` and
+//    reloaded at each use. Slots are dynamic allocas in "unpack" with
+//    blockDim.x * blockDim.y * blockDim.z elements: the stack of the
+//    worker running the block, sized by this launch's block, freed when
+//    the block function returns;
+//  - every alloca of the body (local arrays, address-taken locals) becomes
+//    per-thread the same way (an element of a blockDim-sized array), as
+//    threads now interleave at barriers.
+// Every thread loop's x loop carries llvm.loop.parallel_accesses: no stack
+// memory is shared between threads here.
+//
+// A barrier that threads may reach or skip depending on their position
+// (under a branch or loop whose condition is not block-uniform) is
+// reported, naming the kernel: CUDA leaves it undefined, and running it
+// would give wrong answers.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUPORT_PASSES_SUBCFGFORMATION_H
+#define CUPORT_PASSES_SUBCFGFORMATION_H
+
+#include "passes/LoweringDiagnostics.h"
+
+namespace llvm {
+class CallInst;
+class Function;
+} // namespace llvm
+
+namespace cuport::passes {
+
+/// Whether `call` is a barrier of the whole block this lowering handles.
+bool isBlockBarrier(const llvm::CallInst &call);
+
+/// Lowers `function`, which contains block barriers, as described above;
+/// on a problem records it in `diagnostics` and leaves `function` valid.
+void formSubCfgs(llvm::Function &function, LoweringDiagnostics &diagnostics);
+
+} // namespace cuport::passes
+
+#endif // CUPORT_PASSES_SUBCFGFORMATION_H
