@@ -80,7 +80,10 @@ PreservedAnalyses WorkItemLoopsPass::run(Function &function,
   bool sharesStackAcrossThreads = false;
   for (BasicBlock *block : body)
     for (Instruction &inst : make_early_inc_range(*block))
-      if (auto *alloca = dyn_cast<AllocaInst>(&inst); alloca && alloca->isStaticAlloca()) {
+      // Fixed-size allocas: the kernel's own entry block is not the block
+      // function's, so isStaticAlloca() does not recognise them here.
+      if (auto *alloca = dyn_cast<AllocaInst>(&inst);
+          alloca && isa<ConstantInt>(alloca->getArraySize())) {
         alloca->moveBefore(unpack->getTerminator());
         sharesStackAcrossThreads = true;
       }
