@@ -11,6 +11,7 @@
 //       (PtxCommand.h)
 //
 //===----------------------------------------------------------------------===//
+#include "CoverageCommand.h"
 #include "PtxCommand.h"
 #include "RunCommand.h"
 
@@ -32,6 +33,7 @@ int main(int argc, char **argv) {
   // Everything from the program name on belongs to the program.
   runCommand->prefix_command();
   cuport::cli::addPtxCommand(app);
+  cuport::cli::addCoverageCommand(app);
 
   // `--` ends cuport's own options: what follows is the program, untouched
   // by the option parser (which would otherwise read the program's flags).
