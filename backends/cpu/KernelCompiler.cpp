@@ -242,6 +242,10 @@ KernelCompiler::compileToObject(std::span<const backend::ModuleImage> images,
     return object.takeError();
   times.codegen = millisecondsSince(start);
 
+  // Everything the backend needs later goes into the entry: a cache hit has
+  // no IR and no translator descriptors. A new descriptor field the backend
+  // uses must be added to CachedKernel and its JSON (KernelCache.cpp), with
+  // kCacheFormatVersion bumped.
   CacheEntry entry;
   entry.object = std::move(*object);
   for (const translate::KernelDescriptor &desc : translated->kernels) {
