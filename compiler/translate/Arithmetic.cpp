@@ -224,11 +224,9 @@ void FunctionTranslator::translateUnary(const ptx::Instruction &inst) {
   Value *result = nullptr;
   ptx::Type resultType = type;
   if (op == "neg") {
-    result = isFloat(type) ? b_.CreateFNeg(a) : b_.CreateNeg(a);
+    result = b_.CreateNeg(a); // float neg/abs went to FloatingPoint.cpp
   } else if (op == "abs") {
-    result = isFloat(type)
-                 ? b_.CreateUnaryIntrinsic(Intrinsic::fabs, a)
-                 : b_.CreateBinaryIntrinsic(Intrinsic::abs, a, b_.getFalse());
+    result = b_.CreateBinaryIntrinsic(Intrinsic::abs, a, b_.getFalse());
   } else if (op == "not") {
     result = b_.CreateNot(a);
   } else if (op == "cnot") {
@@ -299,37 +297,20 @@ void FunctionTranslator::translateSetp(const ptx::Instruction &inst) {
   if (!a || !b)
     return;
   std::string cmp = inst.modifiers.empty() ? "" : inst.modifiers.front();
-  Value *result = nullptr;
-  if (isFloat(type)) {
-    CmpInst::Predicate p =
-        StringSwitch<CmpInst::Predicate>(cmp)
-            .Case("eq", CmpInst::FCMP_OEQ).Case("ne", CmpInst::FCMP_ONE)
-            .Case("lt", CmpInst::FCMP_OLT).Case("le", CmpInst::FCMP_OLE)
-            .Case("gt", CmpInst::FCMP_OGT).Case("ge", CmpInst::FCMP_OGE)
-            .Case("equ", CmpInst::FCMP_UEQ).Case("neu", CmpInst::FCMP_UNE)
-            .Case("ltu", CmpInst::FCMP_ULT).Case("leu", CmpInst::FCMP_ULE)
-            .Case("gtu", CmpInst::FCMP_UGT).Case("geu", CmpInst::FCMP_UGE)
-            .Case("num", CmpInst::FCMP_ORD).Case("nan", CmpInst::FCMP_UNO)
-            .Default(CmpInst::BAD_FCMP_PREDICATE);
-    if (p == CmpInst::BAD_FCMP_PREDICATE)
-      return unsupported(inst, "comparison");
-    result = b_.CreateFCmp(p, a, b);
-  } else {
-    bool sign = isSigned(type);
-    CmpInst::Predicate p =
-        StringSwitch<CmpInst::Predicate>(cmp)
-            .Case("eq", CmpInst::ICMP_EQ).Case("ne", CmpInst::ICMP_NE)
-            .Case("lt", sign ? CmpInst::ICMP_SLT : CmpInst::ICMP_ULT)
-            .Case("le", sign ? CmpInst::ICMP_SLE : CmpInst::ICMP_ULE)
-            .Case("gt", sign ? CmpInst::ICMP_SGT : CmpInst::ICMP_UGT)
-            .Case("ge", sign ? CmpInst::ICMP_SGE : CmpInst::ICMP_UGE)
-            .Case("lo", CmpInst::ICMP_ULT).Case("ls", CmpInst::ICMP_ULE)
-            .Case("hi", CmpInst::ICMP_UGT).Case("hs", CmpInst::ICMP_UGE)
-            .Default(CmpInst::BAD_ICMP_PREDICATE);
-    if (p == CmpInst::BAD_ICMP_PREDICATE)
-      return unsupported(inst, "comparison");
-    result = b_.CreateICmp(p, a, b);
-  }
+  bool sign = isSigned(type);
+  CmpInst::Predicate p =
+      StringSwitch<CmpInst::Predicate>(cmp)
+          .Case("eq", CmpInst::ICMP_EQ).Case("ne", CmpInst::ICMP_NE)
+          .Case("lt", sign ? CmpInst::ICMP_SLT : CmpInst::ICMP_ULT)
+          .Case("le", sign ? CmpInst::ICMP_SLE : CmpInst::ICMP_ULE)
+          .Case("gt", sign ? CmpInst::ICMP_SGT : CmpInst::ICMP_UGT)
+          .Case("ge", sign ? CmpInst::ICMP_SGE : CmpInst::ICMP_UGE)
+          .Case("lo", CmpInst::ICMP_ULT).Case("ls", CmpInst::ICMP_ULE)
+          .Case("hi", CmpInst::ICMP_UGT).Case("hs", CmpInst::ICMP_UGE)
+          .Default(CmpInst::BAD_ICMP_PREDICATE);
+  if (p == CmpInst::BAD_ICMP_PREDICATE)
+    return unsupported(inst, "comparison");
+  Value *result = b_.CreateICmp(p, a, b);
   Value *complement = b_.CreateNot(result);
   if (inst.operands.size() == 4) {
     // setp.cmp.bop.type p|q, a, b, c:  p = cmp BOP c, q = !cmp BOP c.
