@@ -27,11 +27,17 @@ namespace cuport::passes {
 namespace {
 
 /// Every device function is inlined into its kernels (DESIGN.md §4.1.1).
+/// The module holds every translation unit of the program (linked before
+/// lowering), so no device function is needed from outside it: making them
+/// internal lets the inliner delete the copies it fully inlined. (With
+/// -rdc=true nvcc makes every device function .visible; a surviving copy
+/// would still read %tid or call a barrier outside any thread loop.)
 void markDeviceFunctionsInline(Module &module) {
   for (Function &function : module) {
     if (function.isDeclaration() ||
         function.getCallingConv() == CallingConv::PTX_Kernel)
       continue;
+    function.setLinkage(GlobalValue::InternalLinkage);
     function.removeFnAttr(Attribute::NoInline);
     function.addFnAttr(Attribute::AlwaysInline);
   }

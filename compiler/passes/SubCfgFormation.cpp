@@ -6,6 +6,7 @@
 #include "passes/SubCfgFormation.h"
 
 #include "passes/ThreadLoops.h"
+#include "passes/WarpCollectives.h"
 #include "translate/PtxToNvvm.h"
 
 #include "llvm/ADT/PostOrderIterator.h"
@@ -43,12 +44,13 @@ public:
         diagnostics_(diagnostics), unpack_(&function.getEntryBlock()) {}
 
   void run() {
-    normalise();
     IRBuilder<> entry(unpack_->getTerminator());
     loadBlockDims(entry, function_, dims_);
     threads_ = entry.CreateZExt(
         entry.CreateMul(entry.CreateMul(dims_[0], dims_[1]), dims_[2]),
         entry.getInt64Ty(), "block.threads");
+    expandWarpCollectives(function_, threads_);
+    normalise();
     if (!privatiseAllocas())
       return;
     hoistUniformValues();
@@ -82,12 +84,16 @@ private:
         ret->eraseFromParent();
       }
       for (Instruction &inst : block)
-        if (auto *call = dyn_cast<CallInst>(&inst); call && isBlockBarrier(*call))
+        if (auto *call = dyn_cast<CallInst>(&inst);
+            call && (isBlockBarrier(*call) || isWarpSplit(*call)))
           barrierCalls.push_back(call);
     }
     for (CallInst *call : barrierCalls) {
       BasicBlock *barrier = call->getParent()->splitBasicBlock(call, "barrier");
       barrier->splitBasicBlock(call->getNextNode(), "after.barrier");
+      if (MDNode *collective = call->getMetadata(kCollectiveMetadata))
+        collectives_[barrier] =
+            cast<MDString>(collective->getOperand(0))->getString().str();
       call->eraseFromParent();
       barrierIds_[barrier] = int(barriers_.size()) + 1;
       barriers_.push_back(barrier);
@@ -245,6 +251,15 @@ private:
       BasicBlock *join = nullptr;
       for (BasicBlock *reached : divergentRegion(branch, join))
         if (isBarrier(reached)) {
+          if (auto found = collectives_.find(reached); found != collectives_.end()) {
+            diagnostics_.error(
+                function_.getName(),
+                "warp collective '" + found->second +
+                    "' under thread-dependent control flow is not supported "
+                    "yet: the CPU lowering handles warp collectives that every "
+                    "thread of the block reaches");
+            return false;
+          }
           diagnostics_.error(
               function_.getName(),
               "barrier (__syncthreads/bar.sync) under thread-dependent control "
@@ -458,6 +473,7 @@ private:
   BasicBlock *exit_ = nullptr;
   std::vector<BasicBlock *> barriers_;
   DenseMap<BasicBlock *, int> barrierIds_;
+  DenseMap<BasicBlock *, std::string> collectives_; // split point -> its collective
   std::vector<BasicBlock *> body_;
   Value *dims_[3] = {};
   Value *threads_ = nullptr;

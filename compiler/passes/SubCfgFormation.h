@@ -10,8 +10,11 @@
 //      the body) whose body calls whole-block barriers: llvm.nvvm.barrier0
 //      (bar.sync 0, __syncthreads), llvm.nvvm.barrier.n (bar.sync id) and
 //      llvm.nvvm.barrier.sync (barrier.sync id), all meaning "every thread
-//      of the block". Shared memory is already in the arena
-//      (SharedMemoryArena).
+//      of the block", and/or warp collectives. Shared memory is already in
+//      the arena (SharedMemoryArena). Warp collectives are first rewritten
+//      into split points around an exchange through per-thread slots
+//      (passes/WarpCollectives.h); from then on a split point is a barrier
+//      like the others.
 // OUT: the body cut at every barrier into sub-CFGs: a sub-CFG is what is
 //      reachable from the body's start or from one barrier without crossing
 //      another barrier or returning. Each is cloned inside its own z/y/x
@@ -44,7 +47,9 @@
 // A barrier that threads may reach or skip depending on their position
 // (under a branch or loop whose condition is not block-uniform) is
 // reported, naming the kernel: CUDA leaves it undefined, and running it
-// would give wrong answers.
+// would give wrong answers. The same holds for a warp collective there
+// (legal in CUDA, e.g. `if (lane < 16) __shfl_down_sync(0xffff, ...)`, but
+// not handled yet): reported, naming the kernel and the collective.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CUPORT_PASSES_SUBCFGFORMATION_H

@@ -8,6 +8,7 @@
 #include "passes/KernelAbi.h"
 #include "passes/SubCfgFormation.h"
 #include "passes/ThreadLoops.h"
+#include "passes/WarpCollectives.h"
 
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
@@ -20,22 +21,17 @@ namespace cuport::passes {
 namespace {
 
 /// A synchronisation point neither the fast path nor the sub-CFG formation
-/// handles: warp collectives, barriers with a thread count, barriers that
-/// reduce or only arrive.
+/// handles: barriers with a thread count, barriers that reduce or only
+/// arrive.
 StringRef unsupportedSynchronisationIn(Function &function) {
   for (Instruction &inst : instructions(function))
     if (auto *call = dyn_cast<CallInst>(&inst))
       if (Function *callee = call->getCalledFunction()) {
         StringRef name = callee->getName();
-        if (isBlockBarrier(*call))
+        if (isBlockBarrier(*call) || isWarpCollective(*call))
           continue;
         if (name.starts_with("llvm.nvvm.barrier") ||
             name.starts_with("llvm.nvvm.bar.") ||
-            name.starts_with("llvm.nvvm.shfl") ||
-            name.starts_with("llvm.nvvm.vote") ||
-            name.starts_with("llvm.nvvm.match") ||
-            name.starts_with("llvm.nvvm.redux") ||
-            name == "llvm.nvvm.activemask" ||
             name.starts_with("__cuport_bar_") ||
             name.starts_with("__cuport_barrier_"))
           return name;
@@ -43,9 +39,11 @@ StringRef unsupportedSynchronisationIn(Function &function) {
   return "";
 }
 
-bool hasBlockBarrier(Function &function) {
+/// Block barriers and warp collectives both need sub-CFG formation.
+bool hasSynchronisationPoint(Function &function) {
   for (Instruction &inst : instructions(function))
-    if (auto *call = dyn_cast<CallInst>(&inst); call && isBlockBarrier(*call))
+    if (auto *call = dyn_cast<CallInst>(&inst);
+        call && (isBlockBarrier(*call) || isWarpCollective(*call)))
       return true;
   return false;
 }
@@ -59,11 +57,10 @@ PreservedAnalyses WorkItemLoopsPass::run(Function &function,
   if (StringRef sync = unsupportedSynchronisationIn(function); !sync.empty()) {
     diagnostics_.error(function.getName(),
                        "synchronisation point '" + sync +
-                           "' needs the warp-level lowering, which is not "
-                           "implemented yet");
+                           "' has no CPU lowering yet");
     return PreservedAnalyses::all();
   }
-  if (hasBlockBarrier(function)) {
+  if (hasSynchronisationPoint(function)) {
     formSubCfgs(function, diagnostics_);
     return PreservedAnalyses::none();
   }

@@ -19,11 +19,12 @@
 //      shared stack slots it must prove independence itself.
 //
 // A kernel with block barriers (llvm.nvvm.barrier0, barrier.n, barrier.sync)
-// is lowered by sub-CFG formation instead (passes/SubCfgFormation.h); a
-// kernel without one produces exactly the fast-path code above. Warp
-// collectives, barriers with a thread count, reducing and arriving barriers
-// are reported (naming the kernel and the operation) instead of being
-// lowered wrongly.
+// or warp collectives (shfl, vote, match, redux, activemask, bar.warp.sync;
+// passes/WarpCollectives.h) is lowered by sub-CFG formation instead
+// (passes/SubCfgFormation.h); a kernel without one produces exactly the
+// fast-path code above. Barriers with a thread count, reducing and arriving
+// barriers are reported (naming the kernel and the operation) instead of
+// being lowered wrongly.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CUPORT_PASSES_WORKITEMLOOPS_H

@@ -8,6 +8,9 @@
 #   run_sample.sh passthrough CUPORT          argv, stdin, stdout, exit status
 #   run_sample.sh cache  CUPORT BINARY        a second run loads its kernels
 #                                             from the kernel cache
+#   run_sample.sh output CUPORT BINARY STRING...  cuport run -- BINARY exits 0
+#                                             and prints every STRING (fixed,
+#                                             stdout or stderr) in this order
 set -u
 mode=$1 cuport=$2
 work=$(mktemp -d)
@@ -71,6 +74,22 @@ cache)
   grep -q "kernel cache: stored" "$work/first" || fail "the first run stored nothing"
   grep -q "kernel cache hit" "$work/second" || fail "the second run compiled again"
   grep -q "kernel cache miss" "$work/second" && fail "the second run missed"
+  echo "PASSED"
+  ;;
+output)
+  binary=$3
+  shift 3
+  [ -x "$binary" ] || skip "$binary was not built (nvcc missing)"
+  "$cuport" run -- "$binary" >"$work/out" 2>&1
+  status=$?
+  cat "$work/out"
+  [ $status -eq 0 ] || fail "exit status $status"
+  line=0
+  for expected in "$@"; do
+    found=$(tail -n +$((line + 1)) "$work/out" | grep -nF -m1 -- "$expected" | cut -d: -f1)
+    [ -n "$found" ] || fail "missing (after line $line): $expected"
+    line=$((line + found))
+  done
   echo "PASSED"
   ;;
 passthrough)

@@ -15,8 +15,8 @@
 //
 // A block barrier (bar.sync 0) runs. What the CPU backend cannot run yet
 // must be refused with a message naming the kernel, never run wrongly: warp
-// collectives and exit inside a device function (llvm.nvvm.exit) are
-// checked here too.
+// collectives under thread-dependent control flow and exit inside a device
+// function (llvm.nvvm.exit) are checked here too.
 //
 //===----------------------------------------------------------------------===//
 #include "BackendHarness.h"
@@ -233,24 +233,32 @@ TEST_F(ControlExec, BlockBarrierRuns) {
     EXPECT_EQ(out[t], t) << t;
 }
 
-TEST_F(ControlExec, WarpShuffleIsRefusedNotRunWrongly) {
+TEST_F(ControlExec, DivergentWarpShuffleIsRefusedNotRunWrongly) {
+  // Warp collectives run when every thread of the block reaches them
+  // (WarpExecTest); under thread-dependent control flow with a partial
+  // mask (`if (lane < 16) v = __shfl_down_sync(0xffff, v, 1)`) the CPU
+  // lowering refuses the kernel, naming it and the collective.
   std::string why = refusal(std::string(kHeader) + R"(
 .visible .entry usesShuffle(.param .u64 out)
 {
-	.reg .pred %p<2>;
+	.reg .pred %p<3>;
 	.reg .b32 %r<3>;
 	.reg .b64 %rd<4>;
 	ld.param.u64 %rd1, [out];
 	mov.u32 %r1, %tid.x;
-	shfl.sync.down.b32 %r2|%p1, %r1, 1, 31, -1;
+	setp.lt.u32 %p2, %r1, 16;
+	@!%p2 bra $L__done;
+	shfl.sync.down.b32 %r2|%p1, %r1, 1, 31, 65535;
 	mul.wide.u32 %rd3, %r1, 4;
 	add.s64 %rd3, %rd1, %rd3;
 	st.u32 [%rd3], %r2;
+$L__done:
 	ret;
 }
 )");
   EXPECT_NE(why.find("usesShuffle"), std::string::npos) << why;
   EXPECT_NE(why.find("llvm.nvvm.shfl.sync.down.i32p"), std::string::npos) << why;
+  EXPECT_NE(why.find("thread-dependent control flow"), std::string::npos) << why;
 }
 
 TEST_F(ControlExec, NamedBarrierArriveIsRefusedNotRunWrongly) {
