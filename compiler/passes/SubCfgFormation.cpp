@@ -19,6 +19,8 @@
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
 
+#include <functional>
+
 using namespace llvm;
 
 namespace cuport::passes {
@@ -49,7 +51,7 @@ public:
     threads_ = entry.CreateZExt(
         entry.CreateMul(entry.CreateMul(dims_[0], dims_[1]), dims_[2]),
         entry.getInt64Ty(), "block.threads");
-    expandWarpCollectives(function_, threads_);
+    memberSlots_ = expandWarpCollectives(function_, threads_);
     normalise();
     if (!privatiseAllocas())
       return;
@@ -57,6 +59,9 @@ public:
     findVaryingValues();
     if (!checkBarriersAreUniform())
       return;
+    if (!scheduled_)
+      dropMemberSlots();
+    resolveLiveLanes();
     demoteValuesLiveAtBarriers();
     buildRegions();
   }
@@ -94,6 +99,8 @@ private:
       if (MDNode *collective = call->getMetadata(kCollectiveMetadata))
         collectives_[barrier] =
             cast<MDString>(collective->getOperand(0))->getString().str();
+      if (AllocaInst *slot = memberSlots_.lookup(call))
+        waitsFor_[barrier] = slot;
       call->eraseFromParent();
       barrierIds_[barrier] = int(barriers_.size()) + 1;
       barriers_.push_back(barrier);
@@ -251,13 +258,19 @@ private:
       BasicBlock *join = nullptr;
       for (BasicBlock *reached : divergentRegion(branch, join))
         if (isBarrier(reached)) {
+          if (waitsFor_.count(reached)) {
+            // The lanes of the mask meet there: the scheduled form.
+            scheduled_ = true;
+            continue;
+          }
           if (auto found = collectives_.find(reached); found != collectives_.end()) {
             diagnostics_.error(
                 function_.getName(),
                 "warp collective '" + found->second +
                     "' under thread-dependent control flow is not supported "
-                    "yet: the CPU lowering handles warp collectives that every "
-                    "thread of the block reaches");
+                    "yet: there, the CPU lowering handles the collectives with "
+                    "a member mask (.sync forms, bar.warp.sync), not "
+                    "activemask or the forms without .sync");
             return false;
           }
           diagnostics_.error(
@@ -387,6 +400,8 @@ private:
   }
 
   void buildRegions() {
+    if (scheduled_)
+      return buildScheduledRegions();
     IRBuilder<> entry(unpack_->getTerminator());
     next_ = entry.CreateAlloca(entry.getInt32Ty(), nullptr, "next.region");
     entry.CreateStore(entry.getInt32(kExitId), next_);
@@ -415,6 +430,183 @@ private:
       block->eraseFromParent();
   }
 
+  /// __cuport_warp_live_lanes(base): every lane in the plain form; in the
+  /// scheduled form the lanes whose resume point is not "returned".
+  void resolveLiveLanes() {
+    Function *marker = function_.getParent()->getFunction(kWarpLiveLanesMarker);
+    if (!marker)
+      return;
+    if (scheduled_) {
+      IRBuilder<> entry(unpack_->getTerminator());
+      state_ = entry.CreateAlloca(entry.getInt32Ty(), threads_, "resume.at");
+    }
+    for (User *user : make_early_inc_range(marker->users())) {
+      auto *call = cast<CallInst>(user);
+      if (call->getFunction() != &function_)
+        continue;
+      IRBuilder<> b(call);
+      Value *live = b.getInt32(~0u);
+      if (scheduled_) {
+        // Lanes past the block's end read a clamped slot; the caller masks
+        // them out with the existing lanes.
+        Value *base = call->getArgOperand(0);
+        Value *last = b.CreateSub(threads_, b.getInt64(1));
+        live = b.getInt32(0);
+        for (unsigned lane = 0; lane < 32; ++lane) {
+          Value *index = b.CreateAdd(base, b.getInt64(lane));
+          index = b.CreateSelect(b.CreateICmpULE(index, last), index, last);
+          Value *s = b.CreateLoad(b.getInt32Ty(), stateAddress(b, index));
+          Value *alive = b.CreateZExt(b.CreateICmpNE(s, b.getInt32(kExitId)), b.getInt32Ty());
+          live = b.CreateOr(live, b.CreateShl(alive, lane));
+        }
+      }
+      call->replaceAllUsesWith(live);
+      call->eraseFromParent();
+    }
+    if (marker->use_empty())
+      marker->eraseFromParent();
+  }
+
+  /// The plain form does not need the lanes each thread waits for.
+  void dropMemberSlots() {
+    SmallPtrSet<AllocaInst *, 8> slots;
+    for (auto &[call, slot] : memberSlots_)
+      slots.insert(slot);
+    for (AllocaInst *slot : slots) {
+      for (User *address : make_early_inc_range(slot->users())) {
+        for (User *store : make_early_inc_range(address->users()))
+          cast<Instruction>(store)->eraseFromParent();
+        cast<Instruction>(address)->eraseFromParent();
+      }
+      slot->eraseFromParent();
+    }
+    memberSlots_.clear();
+    waitsFor_.clear();
+  }
+
+  //===--------------------------------------------------------------------===//
+  // The scheduled form: warp collectives under divergent control flow.
+  //===--------------------------------------------------------------------===//
+  //
+  // Each thread has its own resume point state[t] (0: the start, k: after
+  // split point or barrier k, -1: returned). Sweeps run the regions in
+  // order, again and again while some thread ran: region k runs the
+  // threads at k that may go on, chosen before its thread loop starts (in
+  // go[t]): at a warp split point, when every lane the thread waits for
+  // (its member mask & the existing lanes) is at k too; at a block barrier
+  // (block-uniform, checked above), when every thread that has not
+  // returned is at k. A thread whose lanes never arrive (undefined in CUDA)
+  // ends the block when no thread can move.
+
+  Value *stateAddress(IRBuilder<> &b, Value *index64) {
+    return b.CreateInBoundsGEP(b.getInt32Ty(), state_, index64);
+  }
+
+  /// for (t = 0; t < threads; ++t) body(b, t64); `b` continues after it.
+  void forEachThread(IRBuilder<> &b, BasicBlock *before, StringRef name,
+                     const std::function<void(IRBuilder<> &, Value *)> &body) {
+    BasicBlock *after = BasicBlock::Create(context_, name + ".done", &function_);
+    Value *count = b.CreateTrunc(threads_, b.getInt32Ty());
+    ThreadLoop loop = createLoop(before, after, count, name);
+    auto *bodyBlock = BasicBlock::Create(context_, name + ".body", &function_, loop.latch);
+    BranchInst::Create(bodyBlock, loop.header);
+    b.SetInsertPoint(bodyBlock);
+    body(b, b.CreateZExt(loop.index, b.getInt64Ty()));
+    b.CreateBr(loop.latch);
+    b.SetInsertPoint(after);
+  }
+
+  /// The gate of region `id`: fills go[] and enters the thread loop nest.
+  /// Returns the gate's first block; the nest continues at `next`.
+  BasicBlock *gateRegion(BasicBlock *start, int id, BasicBlock *barrier,
+                         BasicBlock *next) {
+    std::string tag = ".g" + std::to_string(id);
+    auto *gate = BasicBlock::Create(context_, "gate" + tag, &function_, next);
+    IRBuilder<> b(gate);
+    Value *k = b.getInt32(id);
+    Value *blockReady = b.getTrue();
+    AllocaInst *waitsFor = barrier ? waitsFor_.lookup(barrier) : nullptr;
+    if (barrier && !waitsFor) {
+      // A block barrier: every thread that has not returned is there.
+      b.CreateStore(b.getTrue(), flag_);
+      forEachThread(b, b.GetInsertBlock(), "all.at" + tag, [&](IRBuilder<> &b, Value *t) {
+        Value *s = b.CreateLoad(b.getInt32Ty(), stateAddress(b, t));
+        Value *ok = b.CreateOr(b.CreateICmpEQ(s, k), b.CreateICmpEQ(s, b.getInt32(kExitId)));
+        b.CreateStore(b.CreateAnd(b.CreateLoad(b.getInt1Ty(), flag_), ok), flag_);
+      });
+      blockReady = b.CreateLoad(b.getInt1Ty(), flag_);
+    }
+    forEachThread(b, b.GetInsertBlock(), "may.go" + tag, [&](IRBuilder<> &b, Value *t) {
+      Value *at = b.CreateICmpEQ(b.CreateLoad(b.getInt32Ty(), stateAddress(b, t)), k);
+      Value *ready = b.CreateAnd(at, blockReady);
+      if (waitsFor) {
+        // Only a thread at k has stored the lanes it waits for (all of
+        // them existing lanes); the others wait for none.
+        Value *members = b.CreateSelect(
+            at,
+            b.CreateLoad(b.getInt32Ty(), b.CreateInBoundsGEP(b.getInt32Ty(), waitsFor, t)),
+            b.getInt32(0));
+        Value *base = b.CreateAnd(t, b.getInt64(~uint64_t(31)));
+        b.CreateStore(b.getTrue(), flag_);
+        BasicBlock *inner = b.GetInsertBlock();
+        BasicBlock *after = BasicBlock::Create(context_, "lanes.done" + tag, &function_);
+        ThreadLoop lanes = createLoop(inner, after, b.getInt32(32), "lanes" + tag);
+        auto *laneBody = BasicBlock::Create(context_, "lanes.body" + tag, &function_, lanes.latch);
+        BranchInst::Create(laneBody, lanes.header);
+        IRBuilder<> l(laneBody);
+        Value *isMember = l.CreateTrunc(l.CreateLShr(members, lanes.index), l.getInt1Ty());
+        Value *lane = l.CreateAdd(base, l.CreateZExt(lanes.index, l.getInt64Ty()));
+        Value *index = l.CreateSelect(isMember, lane, t);
+        // A lane that returned does not hold the others up.
+        Value *laneState = l.CreateLoad(l.getInt32Ty(), stateAddress(l, index));
+        Value *there = l.CreateOr(l.CreateICmpEQ(laneState, k),
+                                  l.CreateICmpEQ(laneState, l.getInt32(kExitId)));
+        l.CreateStore(l.CreateAnd(l.CreateLoad(l.getInt1Ty(), flag_), there), flag_);
+        l.CreateBr(lanes.latch);
+        b.SetInsertPoint(after);
+        ready = b.CreateAnd(ready, b.CreateLoad(b.getInt1Ty(), flag_));
+      }
+      b.CreateStore(b.CreateZExt(ready, b.getInt8Ty()),
+                    b.CreateInBoundsGEP(b.getInt8Ty(), go_, t));
+    });
+    BasicBlock *nestPre = wrapRegion(start, id, next);
+    b.CreateBr(nestPre);
+    return gate;
+  }
+
+  void buildScheduledRegions() {
+    IRBuilder<> entry(unpack_->getTerminator());
+    if (!state_) // resolveLiveLanes may have made it
+      state_ = entry.CreateAlloca(entry.getInt32Ty(), threads_, "resume.at");
+    go_ = entry.CreateAlloca(entry.getInt8Ty(), threads_, "may.go");
+    ran_ = entry.CreateAlloca(entry.getInt1Ty(), nullptr, "some.thread.ran");
+    flag_ = entry.CreateAlloca(entry.getInt1Ty(), nullptr, "ready");
+    entry.CreateMemSet(state_, entry.getInt8(0), entry.CreateMul(threads_, entry.getInt64(4)),
+                       MaybeAlign(4));
+
+    auto *blockExit = BasicBlock::Create(context_, "block.exit", &function_);
+    ReturnInst::Create(context_, blockExit);
+    auto *sweepEnd = BasicBlock::Create(context_, "sweep.end", &function_, blockExit);
+    auto *sweep = BasicBlock::Create(context_, "sweep", &function_, sweepEnd);
+    BasicBlock *next = sweepEnd;
+    for (auto barrier = barriers_.rbegin(); barrier != barriers_.rend(); ++barrier)
+      next = gateRegion((*barrier)->getSingleSuccessor(), barrierIds_.lookup(*barrier),
+                        *barrier, next);
+    next = gateRegion(start_, 0, nullptr, next);
+    IRBuilder<> b(sweep);
+    b.CreateStore(b.getFalse(), ran_);
+    b.CreateBr(next);
+    b.SetInsertPoint(sweepEnd);
+    b.CreateCondBr(b.CreateLoad(b.getInt1Ty(), ran_), sweep, blockExit);
+
+    unpack_->getTerminator()->eraseFromParent();
+    BranchInst::Create(sweep, unpack_);
+    for (BasicBlock *block : body_)
+      block->dropAllReferences();
+    for (BasicBlock *block : body_)
+      block->eraseFromParent();
+  }
+
   /// Clones the region starting at `start` into a thread loop nest that
   /// continues at `dispatch`; returns the nest's preheader.
   BasicBlock *wrapRegion(BasicBlock *start, int id, BasicBlock *dispatch) {
@@ -430,7 +622,24 @@ private:
       clones.push_back(clone);
     }
     remapInstructionsInBlocks(clones, map);
-    ThreadNest nest = createThreadNest(pre, dispatch, dims_, cast<BasicBlock>(map[start]));
+    BasicBlock *entryBlock = cast<BasicBlock>(map[start]);
+    BasicBlock *guard = nullptr;
+    if (scheduled_) {
+      // Only the threads chosen by the gate run; each records that one ran.
+      guard = BasicBlock::Create(context_, "may.go" + tag, &function_, dispatch);
+      auto *enter = BasicBlock::Create(context_, "goes" + tag, &function_, dispatch);
+      IRBuilder<> g(guard);
+      Value *t = g.CreateZExt(linearThreadIndex(g, *function_.getParent()), g.getInt64Ty());
+      Value *goes = g.CreateLoad(g.getInt8Ty(), g.CreateInBoundsGEP(g.getInt8Ty(), go_, t));
+      guardBranch_ = g.CreateCondBr(g.CreateICmpNE(goes, g.getInt8(0)), enter, enter);
+      g.SetInsertPoint(enter);
+      g.CreateStore(g.getTrue(), ran_);
+      g.CreateBr(entryBlock);
+      entryBlock = guard;
+    }
+    ThreadNest nest = createThreadNest(pre, dispatch, dims_, entryBlock);
+    if (guard)
+      guardBranch_->setSuccessor(1, nest.x.latch);
 
     // Edges out of the region record where the thread stopped.
     DenseMap<BasicBlock *, BasicBlock *> stops;
@@ -440,7 +649,12 @@ private:
         int target = terminal == exit_ ? kExitId : barrierIds_.lookup(terminal);
         stop = BasicBlock::Create(context_, "reached" + tag, &function_, nest.x.latch);
         IRBuilder<> b(stop);
-        b.CreateStore(b.getInt32(target), next_);
+        if (scheduled_)
+          b.CreateStore(b.getInt32(target),
+                        stateAddress(b, b.CreateZExt(linearThreadIndex(b, *function_.getParent()),
+                                                     b.getInt64Ty())));
+        else
+          b.CreateStore(b.getInt32(target), next_);
         b.CreateBr(nest.x.latch);
       }
       return stop;
@@ -460,7 +674,10 @@ private:
     SmallVector<BasicBlock *, 16> loopBody(clones.begin(), clones.end());
     for (auto &[terminal, stop] : stops)
       loopBody.push_back(stop);
-    resolveThreadRegisters(clones, nest, dims_);
+    SmallVector<BasicBlock *, 16> resolved(loopBody.begin(), loopBody.end());
+    if (guard)
+      resolved.push_back(guard);
+    resolveThreadRegisters(resolved, nest, dims_);
     markParallel(nest.x, loopBody);
     return pre;
   }
@@ -478,6 +695,11 @@ private:
   Value *dims_[3] = {};
   Value *threads_ = nullptr;
   AllocaInst *next_ = nullptr;
+  MemberSlots memberSlots_;
+  DenseMap<BasicBlock *, AllocaInst *> waitsFor_; // warp split -> waited-for lanes
+  bool scheduled_ = false;
+  AllocaInst *state_ = nullptr, *go_ = nullptr, *ran_ = nullptr, *flag_ = nullptr;
+  BranchInst *guardBranch_ = nullptr;
   std::unique_ptr<PostDominatorTree> postDominators_;
   SmallPtrSet<const Value *, 32> varying_;
   SetVector<BasicBlock *> divergent_;

@@ -47,9 +47,25 @@
 // A barrier that threads may reach or skip depending on their position
 // (under a branch or loop whose condition is not block-uniform) is
 // reported, naming the kernel: CUDA leaves it undefined, and running it
-// would give wrong answers. The same holds for a warp collective there
-// (legal in CUDA, e.g. `if (lane < 16) __shfl_down_sync(0xffff, ...)`, but
-// not handled yet): reported, naming the kernel and the collective.
+// would give wrong answers.
+//
+// Warp split points under thread-dependent control flow (legal in CUDA:
+// `if (lane < 16) __shfl_down_sync(0xffff, ...)`) select the scheduled
+// form instead of the block-wide `next` slot: every thread has its own
+// resume point (0 start, k after split point/barrier k, -1 returned).
+// Sweeps run the regions in order while some thread ran; before region k's
+// thread loop a gate picks the threads that may go on: at a warp split
+// point, those whose waited-for lanes (member mask & existing lanes,
+// stored by the thread on arrival) are all at k; at a block barrier
+// (still required block-uniform), all threads that have not returned must
+// be at k. A lane that returned holds no one up, and takes no part in
+// votes, match and redux (__cuport_warp_live_lanes, resolved here: every
+// lane in the plain form, the lanes not returned in the scheduled form).
+// When no thread can move (lanes named in a mask that never arrive:
+// undefined in CUDA) the block ends. Kernels without divergent
+// split points keep the plain form above. activemask and the warp forms
+// without .sync under thread-dependent control flow are reported, naming
+// the kernel and the collective.
 //
 //===----------------------------------------------------------------------===//
 #ifndef CUPORT_PASSES_SUBCFGFORMATION_H

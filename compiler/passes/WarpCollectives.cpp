@@ -72,6 +72,15 @@ public:
     Collective collective = classify(*call);
     name_ = calleeName(*call);
     IRBuilder<> b(call);
+    memberSlot_ = nullptr;
+    if (collective.mask) {
+      // The lanes this thread waits for, for a scheduler that lets warps
+      // meet under divergent control flow.
+      IRBuilder<> entry(unpack_->getTerminator());
+      memberSlot_ = entry.CreateAlloca(b.getInt32Ty(), threads_, "warp.waits.for");
+      Value *members = b.CreateAnd(collective.mask, warpOf(b).existing);
+      b.CreateStore(members, b.CreateInBoundsGEP(b.getInt32Ty(), memberSlot_, linear64(b)));
+    }
     if (collective.kind == Collective::WarpSync) {
       split(b);
       call->eraseFromParent();
@@ -92,8 +101,15 @@ public:
     split(b);
     Warp warp = warpOf(b);
     Value *members = warp.existing;
-    if (collective.mask)
-      members = b.CreateAnd(collective.mask, warp.existing, "warp.members");
+    if (collective.mask) {
+      // Lanes named in the mask that have returned take no part (CUDA:
+      // "all non-exited threads named in mask must execute" it).
+      FunctionCallee live = module_.getOrInsertFunction(
+          kWarpLiveLanesMarker,
+          FunctionType::get(b.getInt32Ty(), {b.getInt64Ty()}, false));
+      members = b.CreateAnd(b.CreateAnd(collective.mask, warp.existing),
+                            b.CreateCall(live, {warp.base}), "warp.members");
+    }
     Value *result = nullptr;
     switch (collective.kind) {
     case Collective::ActiveMask:
@@ -138,6 +154,8 @@ private:
     FunctionCallee marker = module_.getOrInsertFunction(
         kWarpSplitMarker, FunctionType::get(b.getVoidTy(), false));
     CallInst *call = b.CreateCall(marker);
+    if (memberSlot_)
+      memberSlots_[call] = memberSlot_;
     LLVMContext &context = function_.getContext();
     call->setMetadata(kCollectiveMetadata,
                       MDNode::get(context, MDString::get(context, name_)));
@@ -297,6 +315,10 @@ private:
   BasicBlock *unpack_;
   Value *threads_;
   StringRef name_;
+  AllocaInst *memberSlot_ = nullptr;
+
+public:
+  MemberSlots memberSlots_;
 };
 
 } // namespace
@@ -310,7 +332,7 @@ bool isWarpCollective(const CallInst &call) {
 
 bool isWarpSplit(const CallInst &call) { return calleeName(call) == kWarpSplitMarker; }
 
-void expandWarpCollectives(Function &function, Value *threads) {
+MemberSlots expandWarpCollectives(Function &function, Value *threads) {
   std::vector<CallInst *> collectives;
   for (Instruction &inst : instructions(function))
     if (auto *call = dyn_cast<CallInst>(&inst); call && isWarpCollective(*call))
@@ -318,6 +340,7 @@ void expandWarpCollectives(Function &function, Value *threads) {
   CollectiveExpander expander(function, threads);
   for (CallInst *call : collectives)
     expander.expand(call);
+  return std::move(expander.memberSlots_);
 }
 
 } // namespace cuport::passes

@@ -34,21 +34,31 @@
 // reads its own value and the predicate output is false. A source lane
 // that does not exist in a partial warp (undefined in PTX) also gives the
 // lane's own value, never memory past the slots. Votes, match and redux
-// fold over the lanes of the member mask that exist. activemask is the
-// existing lanes of the warp, and bar.warp.sync (__syncwarp) is one split:
+// fold over the lanes of the member mask that exist and have not returned
+// (kWarpLiveLanesMarker). activemask is the existing lanes of the warp,
+// and bar.warp.sync (__syncwarp) is one split:
 // the lanes' memory effects before it are visible after it because every
 // thread finishes the region before any thread starts the next one.
 //
-// Only collectives that every thread of the block reaches are correct this
-// way: SubCfgFormation's divergence analysis refuses a split point under
-// thread-dependent control flow, naming the kernel and the collective
+// Where every thread of the block reaches the collective, split points are
+// barriers of the whole block (correct; one thread loop more per split).
+// Under thread-dependent control flow (`if (lane < 16) v =
+// __shfl_down_sync(0xffff, v, 1)`, `if (warp == 0) warpReduce()`), each
+// arriving thread also stores the lanes it waits for (member mask &
+// existing lanes) in a per-thread slot (MemberSlots), and SubCfgFormation
+// switches to its scheduled form: a thread passes the split point once all
+// those lanes are there. activemask and the forms without .sync (no member
+// mask) are refused there, naming the kernel and the collective
 // (kCollectiveMetadata carries its name).
 //
 //===----------------------------------------------------------------------===//
 #ifndef CUPORT_PASSES_WARPCOLLECTIVES_H
 #define CUPORT_PASSES_WARPCOLLECTIVES_H
 
+#include "llvm/ADT/DenseMap.h"
+
 namespace llvm {
+class AllocaInst;
 class CallInst;
 class Function;
 class Value;
@@ -58,6 +68,10 @@ namespace cuport::passes {
 
 /// A call of this function is a split point standing for a warp collective.
 inline constexpr const char *kWarpSplitMarker = "__cuport_warp_split";
+/// `i32 __cuport_warp_live_lanes(i64 warpBase)`: the lanes of the warp
+/// whose threads have not returned; SubCfgFormation resolves it (all lanes
+/// in the plain form, where every thread reaches the collective).
+inline constexpr const char *kWarpLiveLanesMarker = "__cuport_warp_live_lanes";
 /// Metadata on a split point: the collective's intrinsic name.
 inline constexpr const char *kCollectiveMetadata = "cuport.collective";
 
@@ -67,10 +81,17 @@ bool isWarpCollective(const llvm::CallInst &call);
 /// Whether `call` is a split point made by expandWarpCollectives.
 bool isWarpSplit(const llvm::CallInst &call);
 
+/// For each split point of a collective with a member mask (the .sync
+/// forms, bar.warp.sync): the per-thread slot (i32) where each arriving
+/// thread stores the lanes it waits for (member mask & existing lanes).
+/// Split points without one (activemask, non-.sync forms) must be reached
+/// by every thread of the block.
+using MemberSlots = llvm::DenseMap<llvm::CallInst *, llvm::AllocaInst *>;
+
 /// Rewrites every warp collective of `function` as described above.
 /// `threads` (i64, in the entry block) is the number of threads of the
 /// block; the exchange slots are allocated before the entry terminator.
-void expandWarpCollectives(llvm::Function &function, llvm::Value *threads);
+MemberSlots expandWarpCollectives(llvm::Function &function, llvm::Value *threads);
 
 } // namespace cuport::passes
 

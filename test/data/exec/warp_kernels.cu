@@ -147,3 +147,74 @@ extern "C" __global__ void rotate(const int *in, int *out, int rounds) {
     v = __shfl_sync(FULL, v, lane + 1);
   out[i] = v;
 }
+
+// Collectives under divergent control flow with partial masks: only the
+// lanes named in the mask meet there (scheduled form of the lowering).
+extern "C" __global__ void divergentShuffles(const int *in, int *out) {
+  unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+  unsigned lane = threadIdx.x & 31;
+  int v = in[i];
+  if (lane < 16)
+    v += __shfl_down_sync(0x0000ffffu, v, 1, 16);
+  else
+    v -= __shfl_xor_sync(0xffff0000u, v, 3);
+  out[2 * i] = v;
+  out[2 * i + 1] = __shfl_sync(FULL, v, 31 - lane);
+}
+
+// A warp-uniform branch: only the warps past the first vote.
+extern "C" __global__ void warpUniformBallot(const int *in, unsigned *out) {
+  unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+  unsigned r = 0xdeadu;
+  if (threadIdx.x >= 32)
+    r = __ballot_sync(FULL, in[i] > 0);
+  out[i] = r;
+}
+
+// The usual block reduction: only warp 0 reduces the warps' partial sums.
+extern "C" __global__ void blockReduceWarp0(const int *in, int *out) {
+  __shared__ int partial[32];
+  unsigned lane = threadIdx.x & 31, warp = threadIdx.x / 32;
+  unsigned warps = (blockDim.x + 31) / 32;
+  int v = warpSum(in[blockIdx.x * blockDim.x + threadIdx.x]);
+  if (lane == 0)
+    partial[warp] = v;
+  __syncthreads();
+  if (warp == 0) {
+    v = lane < warps ? partial[lane] : 0;
+    v = warpSum(v);
+    if (lane == 0)
+      out[blockIdx.x] = v;
+  }
+}
+
+// The last-warp shared-memory reduction with __syncwarp under `t < 32`.
+extern "C" __global__ void lastWarpSyncwarp(const int *in, int *out) {
+  __shared__ int s[64];
+  unsigned t = threadIdx.x;
+  s[t] = in[blockIdx.x * 64 + t];
+  __syncthreads();
+  if (t < 32) {
+    s[t] += s[t + 32];
+    __syncwarp();
+    for (int offset = 16; offset > 0; offset /= 2) {
+      int x = s[t + offset];
+      __syncwarp();
+      s[t] += x;
+      __syncwarp();
+    }
+  }
+  if (t == 0)
+    out[blockIdx.x] = s[0];
+}
+
+// Threads past n return first; the lanes named in the mask that returned
+// take no part in the vote and the reduction.
+extern "C" __global__ void earlyExitCollectives(const int *in, unsigned *out, unsigned n) {
+  unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= n)
+    return;
+  out[3 * i] = __ballot_sync(FULL, in[i] > 0);
+  out[3 * i + 1] = __reduce_add_sync(FULL, in[i]);
+  out[3 * i + 2] = __shfl_xor_sync(FULL, in[i], 1);
+}

@@ -233,13 +233,13 @@ TEST_F(ControlExec, BlockBarrierRuns) {
     EXPECT_EQ(out[t], t) << t;
 }
 
-TEST_F(ControlExec, DivergentWarpShuffleIsRefusedNotRunWrongly) {
-  // Warp collectives run when every thread of the block reaches them
-  // (WarpExecTest); under thread-dependent control flow with a partial
-  // mask (`if (lane < 16) v = __shfl_down_sync(0xffff, v, 1)`) the CPU
-  // lowering refuses the kernel, naming it and the collective.
+TEST_F(ControlExec, DivergentActiveMaskIsRefusedNotRunWrongly) {
+  // Warp collectives run, also under divergent control flow with a member
+  // mask (WarpExecTest); __activemask() under thread-dependent control flow
+  // (which lanes are "active" there) is refused, naming the kernel and
+  // the collective.
   std::string why = refusal(std::string(kHeader) + R"(
-.visible .entry usesShuffle(.param .u64 out)
+.visible .entry usesActiveMask(.param .u64 out)
 {
 	.reg .pred %p<3>;
 	.reg .b32 %r<3>;
@@ -248,7 +248,7 @@ TEST_F(ControlExec, DivergentWarpShuffleIsRefusedNotRunWrongly) {
 	mov.u32 %r1, %tid.x;
 	setp.lt.u32 %p2, %r1, 16;
 	@!%p2 bra $L__done;
-	shfl.sync.down.b32 %r2|%p1, %r1, 1, 31, 65535;
+	activemask.b32 %r2;
 	mul.wide.u32 %rd3, %r1, 4;
 	add.s64 %rd3, %rd1, %rd3;
 	st.u32 [%rd3], %r2;
@@ -256,8 +256,8 @@ $L__done:
 	ret;
 }
 )");
-  EXPECT_NE(why.find("usesShuffle"), std::string::npos) << why;
-  EXPECT_NE(why.find("llvm.nvvm.shfl.sync.down.i32p"), std::string::npos) << why;
+  EXPECT_NE(why.find("usesActiveMask"), std::string::npos) << why;
+  EXPECT_NE(why.find("llvm.nvvm.activemask"), std::string::npos) << why;
   EXPECT_NE(why.find("thread-dependent control flow"), std::string::npos) << why;
 }
 

@@ -14,7 +14,12 @@
 // scan, vote ballot/any/all/uni, activemask, match.any (b32, b64) and
 // match.all, redux.sync add/min/max/and/or/xor, __syncwarp, a block
 // reduction mixing shared memory, __syncthreads and shuffles, and partial
-// warps (blockDim 48: the second warp has 16 lanes).
+// warps (blockDim 48: the second warp has 16 lanes). Under divergent
+// control flow (the scheduled form of SubCfgFormation): shuffles with
+// partial masks on both sides of `lane < 16`, a ballot under a
+// warp-uniform branch, the block reduction where only warp 0 reduces the
+// partial sums, __syncwarp under `t < 32`, and collectives after some
+// threads returned (returned lanes take no part).
 //
 //===----------------------------------------------------------------------===//
 #include "BackendHarness.h"
@@ -340,6 +345,115 @@ TEST_F(WarpExec, ShuffleInLoopWithRunTimeTripCount) {
     std::vector<int32_t> out = harness->download(dOut, n);
     for (int i = 0; i < n; ++i)
       EXPECT_EQ(out[i], in[(i & ~31) + ((i + rounds) & 31)]) << rounds << " rounds, " << i;
+  }
+}
+
+// Divergent control flow: the scheduled form of the lowering.
+
+TEST_F(WarpExec, DivergentShufflesWithPartialMasks) {
+  const int n = 128;
+  std::vector<int32_t> in(n);
+  for (int i = 0; i < n; ++i)
+    in[i] = i * i % 97;
+  int32_t *dIn = harness->upload(in);
+  int32_t *dOut = harness->upload(std::vector<int32_t>(2 * n, -1));
+  ASSERT_EQ(harness->launch(kernel("divergentShuffles"), {2}, {64}, dIn, dOut), Status::Success);
+  std::vector<int32_t> out = harness->download(dOut, 2 * n);
+  std::vector<int32_t> v(n);
+  for (int i = 0; i < n; ++i) {
+    int lane = i & 31, base = i & ~31;
+    // Width 16: lane 15's source (16) is outside its segment: own value.
+    v[i] = lane < 16 ? in[i] + (lane < 15 ? in[i + 1] : in[i])
+                     : in[i] - in[base + (lane ^ 3)];
+  }
+  for (int i = 0; i < n; ++i) {
+    EXPECT_EQ(out[2 * i], v[i]) << i;
+    EXPECT_EQ(out[2 * i + 1], v[(i & ~31) + 31 - (i & 31)]) << i;
+  }
+}
+
+TEST_F(WarpExec, BallotUnderWarpUniformBranch) {
+  const int n = 96;
+  std::vector<int32_t> in(n);
+  for (int i = 0; i < n; ++i)
+    in[i] = (i % 7) - 3;
+  int32_t *dIn = harness->upload(in);
+  uint32_t *dOut = harness->upload(std::vector<uint32_t>(n, 1));
+  ASSERT_EQ(harness->launch(kernel("warpUniformBallot"), {1}, {n}, dIn, dOut), Status::Success);
+  std::vector<uint32_t> out = harness->download(dOut, n);
+  for (int i = 0; i < n; ++i) {
+    uint32_t ballot = 0;
+    for (int l = 0; l < 32; ++l)
+      ballot |= uint32_t(in[(i & ~31) + l] > 0) << l;
+    EXPECT_EQ(out[i], i < 32 ? 0xdeadu : ballot) << i;
+  }
+}
+
+TEST_F(WarpExec, BlockReductionByWarpZero) {
+  for (unsigned block : {256u, 96u, 32u}) {
+    const unsigned blocks = 3, n = blocks * block;
+    std::vector<int32_t> in(n);
+    for (unsigned i = 0; i < n; ++i)
+      in[i] = int32_t(i % 11) - 4;
+    int32_t *dIn = harness->upload(in);
+    int32_t *dOut = harness->upload(std::vector<int32_t>(blocks, -1));
+    ASSERT_EQ(harness->launch(kernel("blockReduceWarp0"), {blocks}, {block}, dIn, dOut),
+              Status::Success);
+    std::vector<int32_t> out = harness->download(dOut, blocks);
+    for (unsigned b = 0; b < blocks; ++b) {
+      int32_t sum = 0;
+      for (unsigned t = 0; t < block; ++t)
+        sum += in[b * block + t];
+      EXPECT_EQ(out[b], sum) << "block " << b << " of " << block << " threads";
+    }
+  }
+}
+
+TEST_F(WarpExec, SyncwarpUnderDivergentBranch) {
+  const int blocks = 4, n = 64 * blocks;
+  std::vector<int32_t> in(n);
+  for (int i = 0; i < n; ++i)
+    in[i] = i * 5 % 23;
+  int32_t *dIn = harness->upload(in);
+  int32_t *dOut = harness->upload(std::vector<int32_t>(blocks, -1));
+  ASSERT_EQ(harness->launch(kernel("lastWarpSyncwarp"), {blocks}, {64}, dIn, dOut),
+            Status::Success);
+  std::vector<int32_t> out = harness->download(dOut, blocks);
+  for (int b = 0; b < blocks; ++b) {
+    int32_t sum = 0;
+    for (int t = 0; t < 64; ++t)
+      sum += in[64 * b + t];
+    EXPECT_EQ(out[b], sum) << "block " << b;
+  }
+}
+
+TEST_F(WarpExec, LanesThatReturnedTakeNoPart) {
+  const int n = 96;
+  std::vector<int32_t> in(n);
+  for (int i = 0; i < n; ++i)
+    in[i] = (i % 5) - 1;
+  for (unsigned live : {40u, 70u, 96u}) {
+    int32_t *dIn = harness->upload(in);
+    uint32_t *dOut = harness->upload(std::vector<uint32_t>(3 * n, 7));
+    ASSERT_EQ(harness->launch(kernel("earlyExitCollectives"), {1}, {n}, dIn, dOut, live),
+              Status::Success);
+    std::vector<uint32_t> out = harness->download(dOut, 3 * n);
+    for (unsigned i = 0; i < unsigned(n); ++i) {
+      if (i >= live) {
+        EXPECT_EQ(out[3 * i], 7u) << i;
+        continue;
+      }
+      unsigned base = i & ~31u;
+      uint32_t ballot = 0, sum = 0;
+      for (unsigned l = base; l < std::min(base + 32, live); ++l) {
+        ballot |= uint32_t(in[l] > 0) << (l - base);
+        sum += uint32_t(in[l]);
+      }
+      EXPECT_EQ(out[3 * i], ballot) << live << " live, " << i;
+      EXPECT_EQ(out[3 * i + 1], sum) << live << " live, " << i;
+      if ((i ^ 1) < live) // the source lane has not returned
+        EXPECT_EQ(out[3 * i + 2], uint32_t(in[i ^ 1])) << live << " live, " << i;
+    }
   }
 }
 
