@@ -3,6 +3,7 @@
 # such as nvcc is missing); anything else: failed.
 #   run_sample.sh run    CUPORT BINARY        cuport run -- BINARY prints PASSED
 #   run_sample.sh rpath  CUPORT NVCC SOURCE   binary with RPATH to NVIDIA's runtime
+#   run_sample.sh perthread CUPORT NVCC SOURCE built with --default-stream per-thread
 #   run_sample.sh static CUPORT NVCC SOURCE   static cudart: refused, fix named
 #   run_sample.sh native CUPORT BINARY        without cuport: no driver
 #   run_sample.sh passthrough CUPORT          argv, stdin, stdout, exit status
@@ -35,6 +36,15 @@ rpath)
   readelf -d "$work/app" | grep -Eq 'RPATH|RUNPATH' || fail "no RPATH in binary"
   "$cuport" run -- "$work/app" | tee "$work/out"
   grep -q PASSED "$work/out" || fail "did not bind to cuport's runtime"
+  ;;
+perthread)
+  nvcc=$3 source=$4
+  [ "$nvcc" != none ] && [ -x "$nvcc" ] || skip "nvcc not found"
+  "$nvcc" -cudart shared --default-stream per-thread -o "$work/app" "$source" ||
+    fail "nvcc failed"
+  nm -D "$work/app" | grep -q '_ptsz\|_ptds' || fail "no per-thread entry points imported"
+  "$cuport" run -- "$work/app" | tee "$work/out"
+  grep -q PASSED "$work/out" || fail "did not pass"
   ;;
 static)
   nvcc=$3 source=$4

@@ -436,3 +436,64 @@ TEST(RuntimeMemory, MemsetAsync) {
 }
 
 } // namespace
+
+namespace {
+
+// Code built with `nvcc --default-stream per-thread` calls the _ptsz/_ptds
+// variants; each must do its base operation on the per-thread stream.
+TEST(RuntimePerThreadStream, EntryPointsUseThePerThreadStream) {
+  const int n = 4096;
+  std::vector<int> host(n), back(n, 0);
+  std::iota(host.begin(), host.end(), 3);
+  int *device = nullptr;
+  ASSERT_EQ(cudaMalloc(&device, n * sizeof(int)), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy_ptds(device, host.data(), n * sizeof(int), cudaMemcpyHostToDevice),
+            cudaSuccess);
+  ASSERT_EQ(cudaMemcpy_ptds(back.data(), device, n * sizeof(int), cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  EXPECT_EQ(back, host) << "cudaMemcpy_ptds is synchronous";
+
+  ASSERT_EQ(cudaMemset_ptds(device, 0, n * sizeof(int)), cudaSuccess);
+  ASSERT_EQ(cudaMemsetAsync_ptsz(device, 0x01, 4, nullptr), cudaSuccess);
+  std::vector<int> order;
+  ASSERT_EQ(cudaLaunchHostFunc_ptsz(nullptr, [](void *data) {
+              static_cast<std::vector<int> *>(data)->push_back(1);
+            }, &order), cudaSuccess);
+  ASSERT_EQ(cudaStreamAddCallback_ptsz(nullptr,
+                                       [](cudaStream_t, cudaError_t, void *data) {
+                                         static_cast<std::vector<int> *>(data)->push_back(2);
+                                       },
+                                       &order, 0),
+            cudaSuccess);
+  ASSERT_EQ(cudaMemcpyAsync_ptsz(back.data(), device, n * sizeof(int),
+                                 cudaMemcpyDeviceToHost, nullptr),
+            cudaSuccess);
+  cudaEvent_t done;
+  ASSERT_EQ(cudaEventCreate(&done), cudaSuccess);
+  ASSERT_EQ(cudaEventRecord_ptsz(done, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaEventRecordWithFlags_ptsz(done, nullptr, 0), cudaSuccess);
+  ASSERT_EQ(cudaStreamWaitEvent_ptsz(nullptr, done, 0), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize_ptsz(nullptr), cudaSuccess);
+  EXPECT_EQ(cudaStreamQuery_ptsz(nullptr), cudaSuccess);
+  EXPECT_EQ(cudaEventQuery(done), cudaSuccess);
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+  EXPECT_EQ(back[0], 0x01010101);
+  EXPECT_EQ(back[1], 0);
+  unsigned flags = 99;
+  int priority = 99, ordinal = -1;
+  EXPECT_EQ(cudaStreamGetFlags_ptsz(nullptr, &flags), cudaSuccess);
+  EXPECT_EQ(cudaStreamGetPriority_ptsz(nullptr, &priority), cudaSuccess);
+  EXPECT_EQ(cudaStreamGetDevice_ptsz(nullptr, &ordinal), cudaSuccess);
+  EXPECT_EQ(ordinal, 0);
+  // A created stream passed to a _ptsz entry is that stream.
+  cudaStream_t stream;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+  EXPECT_EQ(cudaStreamGetFlags_ptsz(stream, &flags), cudaSuccess);
+  EXPECT_EQ(flags, unsigned(cudaStreamNonBlocking));
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+  EXPECT_EQ(cudaStreamSynchronize_ptsz(stream), cudaErrorInvalidResourceHandle);
+  EXPECT_EQ(cudaEventDestroy(done), cudaSuccess);
+  EXPECT_EQ(cudaFree(device), cudaSuccess);
+}
+
+} // namespace
