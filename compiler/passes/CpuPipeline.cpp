@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "passes/CpuPipeline.h"
 
+#include "passes/AddressArithmeticToGep.h"
 #include "passes/KernelAbi.h"
 #include "passes/LowerDeviceServices.h"
 #include "passes/SharedMemoryArena.h"
@@ -125,6 +126,7 @@ Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,
     lower.addPass(SharedMemoryArenaPass(kernels, diagnostics));
     lower.addPass(createModuleToFunctionPassAdaptor(WorkItemLoopsPass(diagnostics)));
     lower.addPass(createModuleToFunctionPassAdaptor(WidenSyncScopesPass()));
+    lower.addPass(createModuleToFunctionPassAdaptor(AddressArithmeticToGepPass()));
     lower.run(module, am.modules);
   }
   if (!diagnostics.empty())
