@@ -15,15 +15,16 @@ namespace cuport::rt {
 
 FatbinModule *ModuleRegistry::registerFatbinary(const void *wrapper) {
   std::lock_guard lock(mutex_);
-  modules_.push_back(std::make_unique<FatbinModule>());
-  modules_.back()->wrapper = wrapper;
-  return modules_.back().get();
+  auto module = std::make_unique<FatbinModule>();
+  module->wrapper = wrapper;
+  FatbinModule *handle = module.get();
+  modules_.emplace(handle, std::move(module));
+  return handle;
 }
 
 bool ModuleRegistry::isModule(const void *handle) const {
   std::lock_guard lock(mutex_);
-  return std::any_of(modules_.begin(), modules_.end(),
-                     [&](const auto &module) { return module.get() == handle; });
+  return modules_.count(handle) > 0;
 }
 
 void ModuleRegistry::registerFunction(FatbinModule *module,
@@ -36,7 +37,7 @@ void ModuleRegistry::registerFunction(FatbinModule *module,
   record->deviceName = deviceName;
   module->kernels.push_back(record.get());
   byHostFunction_[hostFunction] = record.get();
-  kernels_.push_back(std::move(record));
+  kernels_.emplace(record.get(), std::move(record));
 }
 
 void ModuleRegistry::unregister(FatbinModule *module) {
@@ -57,8 +58,9 @@ void ModuleRegistry::unregister(FatbinModule *module) {
       Runtime::instance().allocations().erase(placement.address);
   }
   std::erase_if(variables_, [&](const auto &record) { return record->module == module; });
-  std::erase_if(kernels_, [&](const auto &record) { return record->module == module; });
-  std::erase_if(modules_, [&](const auto &owned) { return owned.get() == module; });
+  for (KernelRecord *record : module->kernels)
+    kernels_.erase(record);
+  modules_.erase(module);
 }
 
 KernelRecord *ModuleRegistry::findByHostFunction(const void *hostFunction) {
@@ -69,8 +71,7 @@ KernelRecord *ModuleRegistry::findByHostFunction(const void *hostFunction) {
 
 bool ModuleRegistry::isKernel(const void *handle) const {
   std::lock_guard lock(mutex_);
-  return std::any_of(kernels_.begin(), kernels_.end(),
-                     [&](const auto &record) { return record.get() == handle; });
+  return kernels_.count(handle) > 0;
 }
 
 cudaError_t ModuleRegistry::load(FatbinModule &module, Device &device) {
@@ -214,7 +215,7 @@ cudaError_t ModuleRegistry::resolve(VariableRecord &record, Device &device,
 
 void ModuleRegistry::resetDevice(Device &device) {
   std::lock_guard lock(mutex_);
-  for (auto &module : modules_) {
+  for (auto &[handle, module] : modules_) {
     auto it = module->loaded.find(device.ordinal);
     if (it == module->loaded.end())
       continue;
@@ -222,7 +223,7 @@ void ModuleRegistry::resetDevice(Device &device) {
       device.backend->unloadModule(it->second.module);
     module->loaded.erase(it);
   }
-  for (auto &kernel : kernels_) {
+  for (auto &[handle, kernel] : kernels_) {
     kernel->resolved.erase(device.ordinal);
     kernel->settings.erase(device.ordinal);
   }

@@ -135,8 +135,10 @@ private:
                      backend::Module **out);
 
   mutable std::recursive_mutex mutex_;
-  std::vector<std::unique_ptr<FatbinModule>> modules_;
-  std::vector<std::unique_ptr<KernelRecord>> kernels_;
+  // Keyed by the handle the application holds, so checking a handle (once
+  // per launch for kernels) is one lookup, not a scan.
+  std::unordered_map<const void *, std::unique_ptr<FatbinModule>> modules_;
+  std::unordered_map<const void *, std::unique_ptr<KernelRecord>> kernels_;
   std::unordered_map<const void *, KernelRecord *> byHostFunction_;
   std::vector<std::unique_ptr<VariableRecord>> variables_;
   std::unordered_map<const void *, VariableRecord *> byHostVariable_;

@@ -118,6 +118,14 @@ protected:
     return *found;
   }
 
+  /// Loads `ptx` expecting the backend to refuse it; returns its message.
+  static std::string refusal(const std::string &ptx) {
+    std::string why;
+    backend::Module *refused = harness->load(ptx, &why);
+    EXPECT_EQ(refused, nullptr) << "the backend accepted a kernel it cannot run";
+    return why;
+  }
+
   static inline BackendHarness *harness = nullptr;
   static inline backend::Module *module = nullptr;
   static inline std::string diagnostic;

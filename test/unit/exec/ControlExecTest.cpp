@@ -34,40 +34,9 @@ using cuport::test::BackendHarness;
 
 namespace {
 
-class ControlExec : public ::testing::Test {
-protected:
-  static void SetUpTestSuite() {
-    harness = BackendHarness::get();
-    if (!harness)
-      return;
-    std::ifstream file(std::string(CUPORT_TEST_DATA_DIR) + "/exec/control_kernels.ptx");
-    std::stringstream text;
-    text << file.rdbuf();
-    module = harness->load(text.str(), &diagnostic);
-  }
-
-  void SetUp() override {
-    ASSERT_NE(harness, nullptr) << BackendHarness::why();
-    ASSERT_NE(module, nullptr) << diagnostic;
-  }
-
-  Kernel &kernel(const char *name) {
-    Kernel *found = module->findKernel(name);
-    EXPECT_NE(found, nullptr) << name;
-    return *found;
-  }
-
-  /// Loads `ptx` expecting the backend to refuse it; returns its message.
-  static std::string refusal(const std::string &ptx) {
-    std::string why;
-    Module *refused = harness->load(ptx, &why);
-    EXPECT_EQ(refused, nullptr) << "the backend accepted a kernel it cannot run";
-    return why;
-  }
-
-  static inline BackendHarness *harness = nullptr;
-  static inline Module *module = nullptr;
-  static inline std::string diagnostic;
+class ControlExec : public cuport::test::PtxModuleTest<ControlExec> {
+public:
+  static constexpr const char *kPtxFile = "exec/control_kernels.ptx";
 };
 
 struct Item {

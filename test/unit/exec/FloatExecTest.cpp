@@ -270,23 +270,12 @@ template <typename T> std::pair<std::vector<T>, std::vector<T>> binaryInputs() {
 // Fixture
 //===----------------------------------------------------------------------===//
 
-class FloatExec : public ::testing::Test {
+class FloatExec : public cuport::test::PtxModuleTest<FloatExec> {
+public:
+  static constexpr const char *kPtxFile = "exec/float_kernels.ptx";
+
 protected:
-  static void SetUpTestSuite() {
-    harness = BackendHarness::get();
-    if (!harness)
-      return;
-    std::ifstream file(std::string(CUPORT_TEST_DATA_DIR) + "/exec/float_kernels.ptx");
-    std::stringstream text;
-    text << file.rdbuf();
-    module = harness->load(text.str(), &diagnostic);
-  }
-
-  void SetUp() override {
-    ASSERT_NE(harness, nullptr) << BackendHarness::why();
-    ASSERT_NE(module, nullptr) << diagnostic;
-  }
-
+  /// Kernels of this module are named "k_" + the instruction form.
   Kernel *kernel(const std::string &name) {
     Kernel *found = module->findKernel("k_" + name);
     EXPECT_NE(found, nullptr) << name;
@@ -307,10 +296,6 @@ protected:
         << name;
     return harness->download(d, n);
   }
-
-  static inline BackendHarness *harness = nullptr;
-  static inline Module *module = nullptr;
-  static inline std::string diagnostic;
 };
 
 #define EXPECT_SAME(expected, actual, what)                                    \

@@ -33,33 +33,9 @@ using cuport::test::BackendHarness;
 
 namespace {
 
-class SharedBarrierExec : public ::testing::Test {
-protected:
-  static void SetUpTestSuite() {
-    harness = BackendHarness::get();
-    if (!harness)
-      return;
-    std::ifstream file(std::string(CUPORT_TEST_DATA_DIR) +
-                       "/exec/shared_barrier_kernels.ptx");
-    std::stringstream text;
-    text << file.rdbuf();
-    module = harness->load(text.str(), &diagnostic);
-  }
-
-  void SetUp() override {
-    ASSERT_NE(harness, nullptr) << BackendHarness::why();
-    ASSERT_NE(module, nullptr) << diagnostic;
-  }
-
-  Kernel &kernel(const char *name) {
-    Kernel *found = module->findKernel(name);
-    EXPECT_NE(found, nullptr) << name;
-    return *found;
-  }
-
-  static inline BackendHarness *harness = nullptr;
-  static inline Module *module = nullptr;
-  static inline std::string diagnostic;
+class SharedBarrierExec : public cuport::test::PtxModuleTest<SharedBarrierExec> {
+public:
+  static constexpr const char *kPtxFile = "exec/shared_barrier_kernels.ptx";
 };
 
 std::vector<int> sequence(size_t n, int seed) {
@@ -300,16 +276,9 @@ TEST_F(SharedBarrierExec, LocalArrayLiveAcrossBarriersIsPerThread) {
 
 const char *const kHeader = ".version 9.0\n.target sm_80\n.address_size 64\n";
 
-std::string refusal(BackendHarness &harness, const std::string &ptx) {
-  std::string why;
-  Module *refused = harness.load(ptx, &why);
-  EXPECT_EQ(refused, nullptr) << "the backend accepted a kernel it cannot run";
-  return why;
-}
-
 TEST_F(SharedBarrierExec, BarrierUnderThreadDependentIfIsRefused) {
   // if (threadIdx.x < 16) __syncthreads();
-  std::string why = refusal(*harness, std::string(kHeader) + R"(
+  std::string why = refusal(std::string(kHeader) + R"(
 .visible .entry divergentBarrier(.param .u64 out)
 {
 	.reg .pred %p<2>;
@@ -333,7 +302,7 @@ $L__skip:
 
 TEST_F(SharedBarrierExec, BarrierInThreadDependentLoopIsRefused) {
   // for (i = 0; i < threadIdx.x; ++i) __syncthreads();
-  std::string why = refusal(*harness, std::string(kHeader) + R"(
+  std::string why = refusal(std::string(kHeader) + R"(
 .visible .entry divergentLoopBarrier(.param .u64 out)
 {
 	.reg .pred %p<2>;
