@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "core/Runtime.h"
 
+#include "core/MemoryPool.h"
+#include "core/PeerAccess.h"
 #include "core/Streams.h"
 #include "cuport/Log.h"
 
@@ -134,6 +136,10 @@ void Runtime::resetDevice(Device &device) {
     device.backend->destroyEvent(event->event);
     delete event;
   }
+  // Pools give back their free memory and forget their blocks, which the
+  // allocation table frees below; peer mappings from and to it go.
+  memoryPools().resetDevice(device);
+  peerAccess().resetDevice(device.ordinal);
   // Module variables are in the table too; their memory goes with the
   // module, everything else is the application's allocations.
   for (const Allocation &allocation : allocations_.takeAll(device.ordinal))

@@ -17,9 +17,13 @@
 #include "entry/Entry.h"
 
 #include "core/DeviceProperties.h"
+#include "core/MemoryPool.h"
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <mutex>
+#include <set>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -40,6 +44,7 @@ CUPORT_EXPORT cudaError_t cudaSetDevice(int device) {
   if (!Runtime::instance().device(device))
     return recordError(cudaErrorInvalidDevice);
   threadState().device = device;
+  threadState().deviceSet = true;
   return cudaSuccess;
 }
 
@@ -56,7 +61,11 @@ CUPORT_EXPORT cudaError_t cudaDeviceSynchronize(void) {
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return recordError(error);
-  return recordError(device->synchronize());
+  cudaError_t error = device->synchronize();
+  // A synchronization is when pools give memory above their release
+  // threshold back.
+  memoryPools().releaseAboveThreshold(*device);
+  return recordError(error);
 }
 
 CUPORT_EXPORT cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *prop,
@@ -332,4 +341,136 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetByPCIBusId(int *device, const char *pciBu
     }
   }
   return recordError(cudaErrorInvalidDevice);
+}
+
+//===----------------------------------------------------------------------===//
+// Device selection and initialization
+//===----------------------------------------------------------------------===//
+
+CUPORT_EXPORT cudaError_t cudaSetValidDevices(int *device_arr, int len) {
+  if (len < 0 || (len > 0 && !device_arr))
+    return recordError(cudaErrorInvalidValue);
+  if (cudaError_t error = Runtime::instance().initialize())
+    return recordError(error);
+  if (len > Runtime::instance().deviceCount())
+    return recordError(cudaErrorInvalidValue);
+  for (int i = 0; i < len; ++i)
+    if (!Runtime::instance().device(device_arr[i]))
+      return recordError(cudaErrorInvalidDevice);
+  // CUDA tries the listed devices in order when the thread has not chosen
+  // one; every device works, so the first is the one. An empty list goes
+  // back to the default order (device 0 first).
+  ThreadState &state = threadState();
+  if (!state.deviceSet)
+    state.device = len > 0 ? device_arr[0] : 0;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaInitDevice(int device, unsigned int deviceFlags,
+                                         unsigned int flags) {
+  cudaError_t error;
+  Device *selected = deviceByOrdinal(device, &error);
+  if (!selected)
+    return recordError(error);
+  if (flags & ~unsigned(cudaInitDeviceFlagsAreValid))
+    return recordError(cudaErrorInvalidValue);
+  if (flags & cudaInitDeviceFlagsAreValid) {
+    if (!validDeviceFlags(deviceFlags))
+      return recordError(cudaErrorInvalidValue);
+    std::lock_guard lock(selected->mutex);
+    selected->flags = deviceFlags;
+  }
+  // Initializing the primary context: its legacy stream exists from now.
+  if (!selected->defaultQueue())
+    return recordError(cudaErrorUnknown);
+  return cudaSuccess;
+}
+
+//===----------------------------------------------------------------------===//
+// GPUDirect RDMA, notifications, NvSciSync
+//===----------------------------------------------------------------------===//
+
+CUPORT_EXPORT cudaError_t cudaDeviceFlushGPUDirectRDMAWrites(
+    enum cudaFlushGPUDirectRDMAWritesTarget target,
+    enum cudaFlushGPUDirectRDMAWritesScope scope) {
+  if (target != cudaFlushGPUDirectRDMAWritesTargetCurrentDevice ||
+      (scope != cudaFlushGPUDirectRDMAWritesToOwner &&
+       scope != cudaFlushGPUDirectRDMAWritesToAllDevices))
+    return recordError(cudaErrorInvalidValue);
+  Device *device = nullptr;
+  if (cudaError_t error = Runtime::instance().currentDevice(&device))
+    return recordError(error);
+  // Third-party writes to device memory are host memory writes: a full
+  // fence makes those that happened before visible to work issued after.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  return cudaSuccess;
+}
+
+/// A callback registered by cudaDeviceRegisterAsyncNotification.
+struct cudaAsyncCallbackEntry {
+  int device;
+  cudaAsyncCallback callback;
+  void *userData;
+};
+
+namespace {
+
+struct AsyncNotifications {
+  std::mutex mutex;
+  std::set<cudaAsyncCallbackEntry *> live;
+};
+
+AsyncNotifications &asyncNotifications() {
+  static auto *notifications = new AsyncNotifications();
+  return *notifications;
+}
+
+} // namespace
+
+// The only notification CUDA 13.0 sends is cudaAsyncNotificationTypeOverBudget,
+// when the device's memory budget (set by the system for oversubscribed
+// devices) is exceeded. A CPU device has no budget beyond the host's memory,
+// so registered callbacks are kept and validated but never fire.
+CUPORT_EXPORT cudaError_t cudaDeviceRegisterAsyncNotification(
+    int device, cudaAsyncCallback callbackFunc, void *userData,
+    cudaAsyncCallbackHandle_t *callback) {
+  if (!callbackFunc || !callback)
+    return recordError(cudaErrorInvalidValue);
+  cudaError_t error;
+  if (!deviceByOrdinal(device, &error))
+    return recordError(error);
+  auto *entry = new cudaAsyncCallbackEntry{device, callbackFunc, userData};
+  std::lock_guard lock(asyncNotifications().mutex);
+  asyncNotifications().live.insert(entry);
+  *callback = entry;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaDeviceUnregisterAsyncNotification(
+    int device, cudaAsyncCallbackHandle_t callback) {
+  cudaError_t error;
+  if (!deviceByOrdinal(device, &error))
+    return recordError(error);
+  std::lock_guard lock(asyncNotifications().mutex);
+  auto it = asyncNotifications().live.find(callback);
+  if (it == asyncNotifications().live.end() || (*it)->device != device)
+    return recordError(cudaErrorInvalidValue);
+  delete *it;
+  asyncNotifications().live.erase(it);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaDeviceGetNvSciSyncAttributes(void *nvSciSyncAttrList,
+                                                           int device, int flags) {
+  if (!nvSciSyncAttrList)
+    return recordError(cudaErrorInvalidValue);
+  cudaError_t error;
+  if (!deviceByOrdinal(device, &error))
+    return recordError(error);
+  constexpr int kValid = cudaNvSciSyncAttrSignal | cudaNvSciSyncAttrWait;
+  if (flags == 0 || (flags & ~kValid))
+    return recordError(cudaErrorInvalidValue);
+  // NvSciSync exists on NVIDIA's embedded platforms only; this device does
+  // not interoperate with it.
+  return recordError(cudaErrorNotSupported);
 }

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/MemoryPool.h"
 #include "core/Streams.h"
 
 #include <memory>
@@ -26,12 +27,10 @@ constexpr unsigned kValidEventFlags =
 cudaError_t createEvent(cudaEvent_t *out, unsigned flags) {
   if (!out || (flags & ~kValidEventFlags))
     return cudaErrorInvalidValue;
-  if (flags & cudaEventInterprocess) {
-    // IPC events need timing disabled, and cross-process sharing, which no
-    // cuport backend offers.
-    return (flags & cudaEventDisableTiming) ? cudaErrorNotSupported
-                                            : cudaErrorInvalidValue;
-  }
+  // Interprocess events must not take timestamps (entry/Ipc.cpp shares
+  // them within the process).
+  if ((flags & cudaEventInterprocess) && !(flags & cudaEventDisableTiming))
+    return cudaErrorInvalidValue;
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return error;
@@ -105,6 +104,7 @@ CUPORT_EXPORT cudaError_t cudaEventSynchronize(cudaEvent_t handle) {
     return recordError(cudaErrorInvalidResourceHandle);
   if (event->recorded)
     event->event->synchronize();
+  memoryPools().releaseAboveThreshold(*event->device); // pools trim at syncs
   return recordError(event->device->sticky);
 }
 

@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/MemoryPool.h"
 #include "core/Streams.h"
 
 #include <cstring>
@@ -149,6 +150,9 @@ cudaError_t allocate(void **out, size_t size, MemoryKind kind) {
 cudaError_t release(void *pointer, MemoryKind kind) {
   if (!pointer)
     return cudaSuccess;
+  // cudaMallocAsync memory may be freed by cudaFree too.
+  if (cudaError_t error; kind == MemoryKind::Device && freePoolBlock(pointer, &error))
+    return error;
   std::optional<Allocation> allocation = table().find(pointer);
   if (!allocation || allocation->base != reinterpret_cast<uintptr_t>(pointer) ||
       allocation->kind != kind || allocation->isSymbol)

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/MemoryPool.h"
 #include "core/Streams.h"
 
 #include <algorithm>
@@ -102,9 +103,11 @@ CUPORT_EXPORT cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
   StreamTarget target;
   if (cudaError_t error = resolveStream(stream, &target))
     return recordError(error);
-  if (!target.stream)
-    return recordError(target.device->synchronize()); // legacy: all blocking work
-  return recordError(target.device->synchronizeQueue(*target.queue));
+  cudaError_t error = target.stream
+                          ? target.device->synchronizeQueue(*target.queue)
+                          : target.device->synchronize(); // legacy: all blocking work
+  memoryPools().releaseAboveThreshold(*target.device); // pools trim at syncs
+  return recordError(error);
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamQuery(cudaStream_t stream) {
