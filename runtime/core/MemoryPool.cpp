@@ -101,6 +101,8 @@ bool MemoryPool::owns(const void *pointer) const {
 uint64_t MemoryPool::beginFree(void *pointer, backend::Queue *queue) {
   std::lock_guard lock(mutex_);
   auto it = live_.find(pointer);
+  if (it == live_.end())
+    return 0; // freed meanwhile by another thread
   Block block = it->second;
   live_.erase(it);
   usedCurrent_ -= block.size;
@@ -317,11 +319,11 @@ cudaError_t MemoryPools::destroy(MemoryPool *pool) {
 
 void MemoryPools::collectDestroyed() {
   std::lock_guard lock(mutex_);
+  // A destroyed pool keeps nothing it does not have to: free blocks go at
+  // once, the pool itself when its last block is freed.
   std::erase_if(destroyed_, [](const std::shared_ptr<MemoryPool> &pool) {
-    if (!pool->empty())
-      return false;
     pool->trimTo(0);
-    return true;
+    return pool->empty();
   });
 }
 
@@ -447,6 +449,8 @@ cudaError_t freeAsync(void *pointer, cudaStream_t stream) {
     return error;
   if (std::shared_ptr<MemoryPool> pool = memoryPools().owner(pointer)) {
     uint64_t ticket = pool->beginFree(pointer, target.queue);
+    if (ticket == 0)
+      return cudaErrorInvalidValue;
     auto *closure = new CompleteFree{pool, ticket};
     return toCudaError(target.queue->hostCallback(
         [](void *data) {

@@ -64,6 +64,7 @@ public:
   bool owns(const void *pointer) const;
   /// Makes the live block `pointer` pending on `queue`; the caller then
   /// submits the callback that calls completeFree(ticket) on that queue.
+  /// 0 when `pointer` is no longer live.
   uint64_t beginFree(void *pointer, backend::Queue *queue);
   /// The queue reached the free: a pending block becomes free.
   void completeFree(uint64_t ticket);
