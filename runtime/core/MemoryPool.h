@@ -18,7 +18,11 @@
 //     moves the block). Another stream may take it when the pool allows
 //     opportunistic reuse (cudaMemPoolReuseAllowOpportunistic).
 // Memory is handed out at once (valid earlier than CUDA promises, which no
-// correct program can tell apart). Free blocks stay reserved by the pool up
+// correct program can tell apart). Because allocation happens when the
+// call is made, a block freed on one stream is never handed to another
+// stream before its free has run, so cudaMemPoolReuseFollowEventDependencies
+// and cudaMemPoolReuseAllowInternalDependencies are kept and reported but
+// never needed: CUDA may reuse more, never less safely. Free blocks stay reserved by the pool up
 // to its release threshold; the rest goes back to the backend when a
 // stream, event or the device is synchronized, as CUDA does, or on
 // cudaMemPoolTrimTo.
