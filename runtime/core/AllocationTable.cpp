@@ -31,6 +31,15 @@ bool AllocationTable::insertIfFree(const Allocation &allocation) {
   return true;
 }
 
+bool AllocationTable::setFlags(const void *base, unsigned flags) {
+  std::unique_lock lock(mutex_);
+  auto it = byBase_.find(reinterpret_cast<uintptr_t>(base));
+  if (it == byBase_.end())
+    return false;
+  it->second.flags = flags;
+  return true;
+}
+
 std::optional<Allocation> AllocationTable::erase(const void *base) {
   std::unique_lock lock(mutex_);
   auto it = byBase_.find(reinterpret_cast<uintptr_t>(base));

@@ -43,6 +43,9 @@ public:
   void insert(const Allocation &allocation);
   /// Inserts `allocation` unless it overlaps one already recorded.
   bool insertIfFree(const Allocation &allocation);
+  /// Sets the flags of the allocation that starts exactly at `base`; false
+  /// when there is none.
+  bool setFlags(const void *base, unsigned flags);
   /// Removes the allocation that starts exactly at `base`.
   std::optional<Allocation> erase(const void *base);
   /// The allocation containing `pointer`, if any.

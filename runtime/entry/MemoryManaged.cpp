@@ -326,9 +326,8 @@ cudaError_t attachMemory(cudaStream_t stream, void *devPtr, size_t length,
     return cudaErrorInvalidValue;
   if (cudaError_t error = orderSubmission(target))
     return error;
-  allocation->flags = flags;
-  table().insert(*allocation);
-  return cudaSuccess;
+  // Freed meanwhile by another thread: the pointer is no longer valid.
+  return table().setFlags(devPtr, flags) ? cudaSuccess : cudaErrorInvalidValue;
 }
 
 } // namespace
