@@ -955,6 +955,27 @@ TEST_F(RuntimeHostRegister, RegisterUnregister) {
   EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
 }
 
+/// cudaDeviceReset ends every registration but leaves the memory to its
+/// owner (freeing it would be a double free when the vector goes).
+TEST_F(RuntimeHostRegister, DeviceResetForgetsRegistrations) {
+  std::vector<int> host(1024, 3);
+  ASSERT_EQ(cudaHostRegister(host.data(), 4096, 0), cudaSuccess);
+  int *managed = nullptr;
+  ASSERT_EQ(cudaMallocManaged(&managed, 4096), cudaSuccess);
+  ASSERT_EQ(cudaMemAdvise(managed, 4096, cudaMemAdviseSetReadMostly,
+                          cudaMemLocation{cudaMemLocationTypeDevice, 0}),
+            cudaSuccess);
+  ASSERT_EQ(cudaDeviceReset(), cudaSuccess);
+  cudaPointerAttributes attributes{};
+  ASSERT_EQ(cudaPointerGetAttributes(&attributes, host.data()), cudaSuccess);
+  EXPECT_EQ(attributes.type, cudaMemoryTypeUnregistered);
+  EXPECT_EQ(cudaHostUnregister(host.data()), cudaErrorHostMemoryNotRegistered);
+  host[1023] = 4; // still the application's memory
+  ASSERT_EQ(cudaHostRegister(host.data(), 4096, 0), cudaSuccess);
+  EXPECT_EQ(cudaHostUnregister(host.data()), cudaSuccess);
+  EXPECT_EQ(cudaFree(managed), cudaErrorInvalidValue) << "freed by the reset";
+}
+
 //===----------------------------------------------------------------------===//
 // Batched copies (CUDA 13)
 //===----------------------------------------------------------------------===//
