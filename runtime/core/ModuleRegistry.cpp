@@ -54,8 +54,12 @@ void ModuleRegistry::unregister(FatbinModule *module) {
     if (auto it = byHostVariable_.find(record->hostVariable);
         it != byHostVariable_.end() && it->second == record)
       byHostVariable_.erase(it);
-    for (auto &[ordinal, placement] : record->resolved)
+    for (auto &[ordinal, placement] : record->resolved) {
       Runtime::instance().allocations().erase(placement.address);
+      if (auto it = byHostVariable_.find(placement.address);
+          it != byHostVariable_.end() && it->second == record)
+        byHostVariable_.erase(it);
+    }
   }
   std::erase_if(variables_, [&](const auto &record) { return record->module == module; });
   for (KernelRecord *record : module->kernels)
@@ -136,6 +140,7 @@ cudaError_t ModuleRegistry::loaded(FatbinModule &module, Device &device,
       module.loaded[device.ordinal].error = error;
       return error;
     }
+    publishManaged(module, device);
     it = module.loaded.find(device.ordinal);
   }
   if (it->second.error != cudaSuccess)
@@ -181,6 +186,37 @@ void ModuleRegistry::registerVariable(FatbinModule *module,
   variables_.push_back(std::move(record));
 }
 
+void ModuleRegistry::registerManagedVariable(FatbinModule *module, void **hostSlot,
+                                             const char *deviceName, size_t size) {
+  std::lock_guard lock(mutex_);
+  registerVariable(module, hostSlot, deviceName, size, /*constant=*/false);
+  byHostVariable_[hostSlot]->managedSlot = hostSlot;
+}
+
+cudaError_t ModuleRegistry::initializeManaged(FatbinModule *module, Device &device) {
+  std::lock_guard lock(mutex_);
+  bool hasManaged = std::any_of(module->variables.begin(), module->variables.end(),
+                                [](const VariableRecord *v) { return v->managedSlot; });
+  if (!hasManaged)
+    return cudaSuccess; // loading stays lazy
+  backend::Module *loadedModule = nullptr;
+  return loaded(*module, device, &loadedModule);
+}
+
+void ModuleRegistry::publishManaged(FatbinModule &module, Device &device) {
+  for (VariableRecord *record : module.variables) {
+    if (!record->managedSlot)
+      continue;
+    void *current = *record->managedSlot;
+    if (current && Runtime::instance().allocations().find(current))
+      continue; // published on another device, still loaded
+    void *address = nullptr;
+    size_t size = 0;
+    if (resolve(*record, device, &address, &size) == cudaSuccess)
+      *record->managedSlot = address;
+  }
+}
+
 VariableRecord *ModuleRegistry::findByHostVariable(const void *hostVariable) {
   std::lock_guard lock(mutex_);
   auto it = byHostVariable_.find(hostVariable);
@@ -205,7 +241,12 @@ cudaError_t ModuleRegistry::resolve(VariableRecord &record, Device &device,
     // Device code may use the variable's address like any device pointer.
     Runtime::instance().allocations().insert(
         {reinterpret_cast<uintptr_t>(placement.address), placement.size,
-         backend::MemoryKind::Device, device.ordinal, /*isSymbol=*/true});
+         record.managedSlot ? backend::MemoryKind::Managed : backend::MemoryKind::Device,
+         device.ordinal, /*isSymbol=*/true});
+    // Host code names a managed variable by its address (nvcc reads it
+    // through the host pointer), so cudaMemcpyToSymbol(var, ...) passes that.
+    if (record.managedSlot)
+      byHostVariable_[placement.address] = &record;
     it = record.resolved.emplace(device.ordinal, placement).first;
   }
   *address = it->second.address;
@@ -227,8 +268,15 @@ void ModuleRegistry::resetDevice(Device &device) {
     kernel->resolved.erase(device.ordinal);
     kernel->settings.erase(device.ordinal);
   }
-  for (auto &variable : variables_)
-    variable->resolved.erase(device.ordinal);
+  for (auto &variable : variables_) {
+    auto placement = variable->resolved.find(device.ordinal);
+    if (placement == variable->resolved.end())
+      continue;
+    byHostVariable_.erase(placement->second.address);
+    if (variable->managedSlot)
+      byHostVariable_[variable->managedSlot] = variable.get();
+    variable->resolved.erase(placement);
+  }
 }
 
 FunctionSettings ModuleRegistry::settings(const KernelRecord &record,

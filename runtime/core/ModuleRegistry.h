@@ -62,6 +62,10 @@ struct VariableRecord {
   std::string deviceName;
   size_t size = 0;
   bool constant = false;
+  /// A __managed__ variable: nvcc's host code reads and writes it through
+  /// this pointer, which the runtime sets to the variable's address once
+  /// its module is loaded (__cudaRegisterManagedVar).
+  void **managedSlot = nullptr;
   struct Placement {
     void *address = nullptr;
     size_t size = 0;
@@ -92,6 +96,12 @@ public:
                         const char *deviceName);
   void registerVariable(FatbinModule *module, const void *hostVariable,
                         const char *deviceName, size_t size, bool constant);
+  /// A __managed__ variable: `hostSlot` is nvcc's host pointer to it.
+  void registerManagedVariable(FatbinModule *module, void **hostSlot,
+                               const char *deviceName, size_t size);
+  /// Loads `module` on `device` when it has managed variables and points
+  /// their host pointers at them (__cudaInitModule).
+  cudaError_t initializeManaged(FatbinModule *module, Device &device);
   VariableRecord *findByHostVariable(const void *hostVariable);
   /// Address and size of `record` on `device`, loading its module on first
   /// use. cudaErrorInvalidSymbol when the module lacks the variable.
@@ -130,6 +140,9 @@ public:
 
 private:
   cudaError_t load(FatbinModule &module, Device &device);
+  /// Points the host pointer of each managed variable of `module` at its
+  /// place on `device` unless it already points at a live variable.
+  void publishManaged(FatbinModule &module, Device &device);
   /// The loaded module of `module` on `device`, loading it if needed.
   cudaError_t loaded(FatbinModule &module, Device &device,
                      backend::Module **out);

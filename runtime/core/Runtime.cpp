@@ -7,6 +7,7 @@
 
 #include "core/MemoryPool.h"
 #include "core/PeerAccess.h"
+#include "core/ManagedRanges.h"
 #include "core/Streams.h"
 #include "cuport/Log.h"
 
@@ -142,10 +143,13 @@ void Runtime::resetDevice(Device &device) {
   peerAccess().resetDevice(device.ordinal);
   // Module variables are in the table too; their memory goes with the
   // module, everything else is the application's allocations.
-  for (const Allocation &allocation : allocations_.takeAll(device.ordinal))
-    if (!allocation.isSymbol)
-      device.backend->release(reinterpret_cast<void *>(allocation.base),
-                              allocation.kind);
+  for (const Allocation &allocation : allocations_.takeAll(device.ordinal)) {
+    if (allocation.isSymbol || allocation.registered)
+      continue; // the module's, or the application's own host memory
+    if (allocation.kind == backend::MemoryKind::Managed)
+      managedRanges().forget(reinterpret_cast<void *>(allocation.base), allocation.size);
+    device.backend->release(reinterpret_cast<void *>(allocation.base), allocation.kind);
+  }
   modules_.resetDevice(device);
   device.resetContextState();
 }

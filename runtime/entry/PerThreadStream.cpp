@@ -142,3 +142,115 @@ CUPORT_EXPORT cudaError_t cudaStreamWaitEvent_ptsz(cudaStream_t stream, cudaEven
                                                    unsigned int flags) {
   return cudaStreamWaitEvent(perThread(stream), event, flags);
 }
+
+CUPORT_EXPORT cudaError_t cudaMemcpy2D_ptds(void *dst, size_t dpitch, const void *src,
+                                            size_t spitch, size_t width, size_t height,
+                                            enum cudaMemcpyKind kind) {
+  return synchronously([&] {
+    return cudaMemcpy2DAsync(dst, dpitch, src, spitch, width, height, kind,
+                             cudaStreamPerThread);
+  });
+}
+
+CUPORT_EXPORT cudaError_t cudaMemcpy2DAsync_ptsz(void *dst, size_t dpitch,
+                                                 const void *src, size_t spitch,
+                                                 size_t width, size_t height,
+                                                 enum cudaMemcpyKind kind,
+                                                 cudaStream_t stream) {
+  return cudaMemcpy2DAsync(dst, dpitch, src, spitch, width, height, kind,
+                           perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaMemcpy3D_ptds(const struct cudaMemcpy3DParms *p) {
+  return synchronously([&] { return cudaMemcpy3DAsync(p, cudaStreamPerThread); });
+}
+
+CUPORT_EXPORT cudaError_t cudaMemcpy3DAsync_ptsz(const struct cudaMemcpy3DParms *p,
+                                                 cudaStream_t stream) {
+  return cudaMemcpy3DAsync(p, perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaMemcpy3DPeer_ptds(const struct cudaMemcpy3DPeerParms *p) {
+  return synchronously([&] { return cudaMemcpy3DPeerAsync(p, cudaStreamPerThread); });
+}
+
+CUPORT_EXPORT cudaError_t cudaMemcpy3DPeerAsync_ptsz(
+    const struct cudaMemcpy3DPeerParms *p, cudaStream_t stream) {
+  return cudaMemcpy3DPeerAsync(p, perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaMemset2D_ptds(void *devPtr, size_t pitch, int value,
+                                            size_t width, size_t height) {
+  return cudaMemset2DAsync(devPtr, pitch, value, width, height, cudaStreamPerThread);
+}
+
+CUPORT_EXPORT cudaError_t cudaMemset2DAsync_ptsz(void *devPtr, size_t pitch, int value,
+                                                 size_t width, size_t height,
+                                                 cudaStream_t stream) {
+  return cudaMemset2DAsync(devPtr, pitch, value, width, height, perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaMemset3D_ptds(struct cudaPitchedPtr pitchedDevPtr,
+                                            int value, struct cudaExtent extent) {
+  return cudaMemset3DAsync(pitchedDevPtr, value, extent, cudaStreamPerThread);
+}
+
+CUPORT_EXPORT cudaError_t cudaMemset3DAsync_ptsz(struct cudaPitchedPtr pitchedDevPtr,
+                                                 int value, struct cudaExtent extent,
+                                                 cudaStream_t stream) {
+  return cudaMemset3DAsync(pitchedDevPtr, value, extent, perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaMemPrefetchAsync_ptsz(const void *devPtr, size_t count,
+                                                    struct cudaMemLocation location,
+                                                    unsigned int flags,
+                                                    cudaStream_t stream) {
+  return cudaMemPrefetchAsync(devPtr, count, location, flags, perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaMemPrefetchBatchAsync_ptsz(
+    void **dptrs, size_t *sizes, size_t count, struct cudaMemLocation *prefetchLocs,
+    size_t *prefetchLocIdxs, size_t numPrefetchLocs, unsigned long long flags,
+    cudaStream_t stream) {
+  return cudaMemPrefetchBatchAsync(dptrs, sizes, count, prefetchLocs, prefetchLocIdxs,
+                                   numPrefetchLocs, flags, perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaMemDiscardBatchAsync_ptsz(void **dptrs, size_t *sizes,
+                                                        size_t count,
+                                                        unsigned long long flags,
+                                                        cudaStream_t stream) {
+  return cudaMemDiscardBatchAsync(dptrs, sizes, count, flags, perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaMemDiscardAndPrefetchBatchAsync_ptsz(
+    void **dptrs, size_t *sizes, size_t count, struct cudaMemLocation *prefetchLocs,
+    size_t *prefetchLocIdxs, size_t numPrefetchLocs, unsigned long long flags,
+    cudaStream_t stream) {
+  return cudaMemDiscardAndPrefetchBatchAsync(dptrs, sizes, count, prefetchLocs,
+                                             prefetchLocIdxs, numPrefetchLocs, flags,
+                                             perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaMemcpyBatchAsync_ptsz(void *const *dsts,
+                                                    const void *const *srcs,
+                                                    const size_t *sizes, size_t count,
+                                                    struct cudaMemcpyAttributes *attrs,
+                                                    size_t *attrsIdxs, size_t numAttrs,
+                                                    cudaStream_t stream) {
+  return cudaMemcpyBatchAsync(dsts, srcs, sizes, count, attrs, attrsIdxs, numAttrs,
+                              perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaMemcpy3DBatchAsync_ptsz(size_t numOps,
+                                                      struct cudaMemcpy3DBatchOp *opList,
+                                                      unsigned long long flags,
+                                                      cudaStream_t stream) {
+  return cudaMemcpy3DBatchAsync(numOps, opList, flags, perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaStreamAttachMemAsync_ptsz(cudaStream_t stream,
+                                                        void *devPtr, size_t length,
+                                                        unsigned int flags) {
+  return cudaStreamAttachMemAsync(perThread(stream), devPtr, length, flags);
+}

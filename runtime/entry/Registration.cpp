@@ -7,8 +7,10 @@
 // Before main(), nvcc's generated constructors call __cudaRegisterFatBinary
 // with the fatbinary wrapper, __cudaRegisterFunction for each kernel and
 // __cudaRegisterFatBinaryEnd; atexit() handlers call
-// __cudaUnregisterFatBinary. The handle returned to the application is the
-// FatbinModule itself; every entry checks that it is one before use.
+// __cudaUnregisterFatBinary. A __managed__ variable is registered by
+// __cudaRegisterManagedVar with the address of nvcc's host pointer to it.
+// The handle returned to the application is the FatbinModule itself; every
+// entry checks that it is one before use.
 //
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
@@ -59,8 +61,18 @@ CUPORT_EXPORT void __cudaRegisterFunction(void **fatCubinHandle,
 }
 
 CUPORT_EXPORT char __cudaInitModule(void **fatCubinHandle) {
-  // Answers whether the module is usable; it is loaded on first launch.
-  return moduleFromHandle(fatCubinHandle) ? 1 : 0;
+  // nvcc's host code calls this before its first access to a __managed__
+  // variable: the module is loaded then, and the variables' host pointers
+  // set. A module without managed variables still loads on first launch.
+  FatbinModule *module = moduleFromHandle(fatCubinHandle);
+  if (!module)
+    return 0;
+  Device *device = nullptr;
+  if (Runtime::instance().currentDevice(&device) != cudaSuccess)
+    return 0;
+  return Runtime::instance().modules().initializeManaged(module, *device) == cudaSuccess
+             ? 1
+             : 0;
 }
 
 CUPORT_EXPORT void __cudaRegisterVar(void **fatCubinHandle, char *hostVar,
@@ -76,4 +88,22 @@ CUPORT_EXPORT void __cudaRegisterVar(void **fatCubinHandle, char *hostVar,
   }
   Runtime::instance().modules().registerVariable(module, hostVar, name, size,
                                                  constant != 0);
+}
+
+CUPORT_EXPORT void __cudaRegisterManagedVar(void **fatCubinHandle,
+                                            void **hostVarPtrAddress,
+                                            char *deviceAddress,
+                                            const char *deviceName, int ext,
+                                            size_t size, int constant, int global) {
+  FatbinModule *module = moduleFromHandle(fatCubinHandle);
+  const char *name = deviceName ? deviceName : deviceAddress;
+  if (!module || !hostVarPtrAddress || !name) {
+    cuport::log().error("__cudaRegisterManagedVar: invalid registration of {}",
+                        name ? name : "(null)");
+    return;
+  }
+  // nvcc's host code reads the variable through *hostVarPtrAddress after
+  // __cudaInitModule, which loads the module and sets it.
+  Runtime::instance().modules().registerManagedVariable(module, hostVarPtrAddress,
+                                                        name, size);
 }
