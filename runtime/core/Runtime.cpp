@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "core/Runtime.h"
 
+#include "core/ErrorLog.h"
+#include "core/Report.h"
 #include "core/Streams.h"
 #include "cuport/Log.h"
 
@@ -22,8 +24,15 @@ ThreadState &threadState() {
 }
 
 cudaError_t recordError(cudaError_t error) {
-  if (error != cudaSuccess)
+  if (error != cudaSuccess) {
     threadState().lastError = error;
+    const char *api = nullptr;
+    if (report::isEnabled()) [[unlikely]] {
+      report::noteError(error);
+      api = report::currentApiName();
+    }
+    errorlog::append(error, api);
+  }
   return error;
 }
 

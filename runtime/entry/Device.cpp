@@ -27,6 +27,7 @@
 using namespace cuport::rt;
 
 CUPORT_EXPORT cudaError_t cudaGetDeviceCount(int *count) {
+  CUPORT_API_ENTRY(cudaGetDeviceCount);
   if (!count)
     return recordError(cudaErrorInvalidValue);
   cudaError_t error = Runtime::instance().initialize();
@@ -35,6 +36,7 @@ CUPORT_EXPORT cudaError_t cudaGetDeviceCount(int *count) {
 }
 
 CUPORT_EXPORT cudaError_t cudaSetDevice(int device) {
+  CUPORT_API_ENTRY(cudaSetDevice);
   if (cudaError_t error = Runtime::instance().initialize())
     return recordError(error);
   if (!Runtime::instance().device(device))
@@ -44,6 +46,7 @@ CUPORT_EXPORT cudaError_t cudaSetDevice(int device) {
 }
 
 CUPORT_EXPORT cudaError_t cudaGetDevice(int *device) {
+  CUPORT_API_ENTRY(cudaGetDevice);
   if (!device)
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = Runtime::instance().initialize())
@@ -53,6 +56,7 @@ CUPORT_EXPORT cudaError_t cudaGetDevice(int *device) {
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSynchronize(void) {
+  CUPORT_API_ENTRY(cudaDeviceSynchronize);
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return recordError(error);
@@ -61,6 +65,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceSynchronize(void) {
 
 CUPORT_EXPORT cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *prop,
                                                   int device) {
+  CUPORT_API_ENTRY(cudaGetDeviceProperties);
   if (!prop)
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = Runtime::instance().initialize())
@@ -185,6 +190,7 @@ long chooseScore(const cudaDeviceProp &device, const cudaDeviceProp &wanted) {
 CUPORT_EXPORT cudaError_t cudaDeviceGetAttribute(int *value,
                                                  enum cudaDeviceAttr attr,
                                                  int device) {
+  CUPORT_API_ENTRY(cudaDeviceGetAttribute);
   if (!value)
     return recordError(cudaErrorInvalidValue);
   cudaError_t error;
@@ -196,6 +202,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetAttribute(int *value,
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceReset(void) {
+  CUPORT_API_ENTRY(cudaDeviceReset);
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return recordError(error);
@@ -204,6 +211,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceReset(void) {
 }
 
 CUPORT_EXPORT cudaError_t cudaSetDeviceFlags(unsigned int flags) {
+  CUPORT_API_ENTRY(cudaSetDeviceFlags);
   if (!validDeviceFlags(flags))
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -215,6 +223,7 @@ CUPORT_EXPORT cudaError_t cudaSetDeviceFlags(unsigned int flags) {
 }
 
 CUPORT_EXPORT cudaError_t cudaGetDeviceFlags(unsigned int *flags) {
+  CUPORT_API_ENTRY(cudaGetDeviceFlags);
   if (!flags)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -227,14 +236,17 @@ CUPORT_EXPORT cudaError_t cudaGetDeviceFlags(unsigned int *flags) {
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSetLimit(enum cudaLimit limit, size_t value) {
+  CUPORT_API_ENTRY(cudaDeviceSetLimit);
   return recordError(setLimit(limit, value));
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetLimit(size_t *pValue, enum cudaLimit limit) {
+  CUPORT_API_ENTRY(cudaDeviceGetLimit);
   return recordError(getLimit(pValue, limit));
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSetCacheConfig(enum cudaFuncCache cacheConfig) {
+  CUPORT_API_ENTRY(cudaDeviceSetCacheConfig);
   if (cacheConfig < cudaFuncCachePreferNone || cacheConfig > cudaFuncCachePreferEqual)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -246,6 +258,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceSetCacheConfig(enum cudaFuncCache cacheConfi
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetCacheConfig(enum cudaFuncCache *pCacheConfig) {
+  CUPORT_API_ENTRY(cudaDeviceGetCacheConfig);
   if (!pCacheConfig)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -257,6 +270,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetCacheConfig(enum cudaFuncCache *pCacheCon
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSetSharedMemConfig(enum cudaSharedMemConfig config) {
+  CUPORT_API_ENTRY(cudaDeviceSetSharedMemConfig);
   if (config < cudaSharedMemBankSizeDefault || config > cudaSharedMemBankSizeEightByte)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -268,6 +282,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceSetSharedMemConfig(enum cudaSharedMemConfig 
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetSharedMemConfig(enum cudaSharedMemConfig *pConfig) {
+  CUPORT_API_ENTRY(cudaDeviceGetSharedMemConfig);
   if (!pConfig)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -280,6 +295,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetSharedMemConfig(enum cudaSharedMemConfig 
 
 CUPORT_EXPORT cudaError_t cudaChooseDevice(int *device,
                                            const struct cudaDeviceProp *prop) {
+  CUPORT_API_ENTRY(cudaChooseDevice);
   if (!device || !prop)
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = Runtime::instance().initialize())
@@ -300,6 +316,7 @@ CUPORT_EXPORT cudaError_t cudaChooseDevice(int *device,
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetPCIBusId(char *pciBusId, int len, int device) {
+  CUPORT_API_ENTRY(cudaDeviceGetPCIBusId);
   if (!pciBusId || len <= 0)
     return recordError(cudaErrorInvalidValue);
   cudaError_t error;
@@ -315,6 +332,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetPCIBusId(char *pciBusId, int len, int dev
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetByPCIBusId(int *device, const char *pciBusId) {
+  CUPORT_API_ENTRY(cudaDeviceGetByPCIBusId);
   if (!device || !pciBusId)
     return recordError(cudaErrorInvalidValue);
   std::optional<std::array<unsigned, 3>> location = parsePciBusId(pciBusId);

@@ -166,18 +166,22 @@ cudaError_t release(void *pointer, MemoryKind kind) {
 } // namespace
 
 CUPORT_EXPORT cudaError_t cudaMalloc(void **devPtr, size_t size) {
+  CUPORT_API_ENTRY(cudaMalloc);
   return recordError(allocate(devPtr, size, MemoryKind::Device));
 }
 
 CUPORT_EXPORT cudaError_t cudaFree(void *devPtr) {
+  CUPORT_API_ENTRY(cudaFree);
   return recordError(release(devPtr, MemoryKind::Device));
 }
 
 CUPORT_EXPORT cudaError_t cudaMallocHost(void **ptr, size_t size) {
+  CUPORT_API_ENTRY(cudaMallocHost);
   return recordError(allocate(ptr, size, MemoryKind::PinnedHost));
 }
 
 CUPORT_EXPORT cudaError_t cudaHostAlloc(void **pHost, size_t size, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaHostAlloc);
   constexpr unsigned kValid = cudaHostAllocPortable | cudaHostAllocMapped |
                               cudaHostAllocWriteCombined;
   if (flags & ~kValid)
@@ -186,11 +190,13 @@ CUPORT_EXPORT cudaError_t cudaHostAlloc(void **pHost, size_t size, unsigned int 
 }
 
 CUPORT_EXPORT cudaError_t cudaFreeHost(void *ptr) {
+  CUPORT_API_ENTRY(cudaFreeHost);
   return recordError(release(ptr, MemoryKind::PinnedHost));
 }
 
 CUPORT_EXPORT cudaError_t cudaHostGetDevicePointer(void **pDevice, void *pHost,
                                                    unsigned int flags) {
+  CUPORT_API_ENTRY(cudaHostGetDevicePointer);
   if (!pDevice || flags != 0)
     return recordError(cudaErrorInvalidValue);
   std::optional<Allocation> allocation = table().find(pHost);
@@ -201,6 +207,7 @@ CUPORT_EXPORT cudaError_t cudaHostGetDevicePointer(void **pDevice, void *pHost,
 }
 
 CUPORT_EXPORT cudaError_t cudaHostGetFlags(unsigned int *pFlags, void *pHost) {
+  CUPORT_API_ENTRY(cudaHostGetFlags);
   if (!pFlags)
     return recordError(cudaErrorInvalidValue);
   std::optional<Allocation> allocation = table().find(pHost);
@@ -211,6 +218,7 @@ CUPORT_EXPORT cudaError_t cudaHostGetFlags(unsigned int *pFlags, void *pHost) {
 }
 
 CUPORT_EXPORT cudaError_t cudaMemGetInfo(size_t *freeBytes, size_t *totalBytes) {
+  CUPORT_API_ENTRY(cudaMemGetInfo);
   if (!freeBytes || !totalBytes)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -221,20 +229,24 @@ CUPORT_EXPORT cudaError_t cudaMemGetInfo(size_t *freeBytes, size_t *totalBytes) 
 
 CUPORT_EXPORT cudaError_t cudaMemcpy(void *dst, const void *src, size_t count,
                                      enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaMemcpy);
   return recordError(copy(dst, src, count, kind, nullptr, /*async=*/false));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t count,
                                           enum cudaMemcpyKind kind,
                                           cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpyAsync);
   return recordError(copy(dst, src, count, kind, stream, /*async=*/true));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemset(void *devPtr, int value, size_t count) {
+  CUPORT_API_ENTRY(cudaMemset);
   return recordError(fill(devPtr, value, count, nullptr));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemsetAsync(void *devPtr, int value, size_t count,
                                           cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemsetAsync);
   return recordError(fill(devPtr, value, count, stream));
 }

@@ -37,22 +37,26 @@ CUPORT_EXPORT cudaError_t __cudaLaunchKernel_ptsz(cudaKernel_t kernel, dim3 grid
                                                   dim3 blockDim, void **args,
                                                   size_t sharedMem,
                                                   cudaStream_t stream) {
+  CUPORT_API_ENTRY(__cudaLaunchKernel_ptsz);
   return __cudaLaunchKernel(kernel, gridDim, blockDim, args, sharedMem, perThread(stream));
 }
 
 CUPORT_EXPORT cudaError_t cudaLaunchKernel_ptsz(const void *func, dim3 gridDim,
                                                 dim3 blockDim, void **args,
                                                 size_t sharedMem, cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaLaunchKernel_ptsz);
   return cudaLaunchKernel(func, gridDim, blockDim, args, sharedMem, perThread(stream));
 }
 
 CUPORT_EXPORT cudaError_t cudaLaunchHostFunc_ptsz(cudaStream_t stream, cudaHostFn_t fn,
                                                   void *userData) {
+  CUPORT_API_ENTRY(cudaLaunchHostFunc_ptsz);
   return cudaLaunchHostFunc(perThread(stream), fn, userData);
 }
 
 CUPORT_EXPORT cudaError_t cudaMemcpy_ptds(void *dst, const void *src, size_t count,
                                           enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaMemcpy_ptds);
   return synchronously(
       [&] { return cudaMemcpyAsync(dst, src, count, kind, cudaStreamPerThread); });
 }
@@ -60,21 +64,25 @@ CUPORT_EXPORT cudaError_t cudaMemcpy_ptds(void *dst, const void *src, size_t cou
 CUPORT_EXPORT cudaError_t cudaMemcpyAsync_ptsz(void *dst, const void *src, size_t count,
                                                enum cudaMemcpyKind kind,
                                                cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpyAsync_ptsz);
   return cudaMemcpyAsync(dst, src, count, kind, perThread(stream));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemset_ptds(void *devPtr, int value, size_t count) {
+  CUPORT_API_ENTRY(cudaMemset_ptds);
   return cudaMemsetAsync(devPtr, value, count, cudaStreamPerThread);
 }
 
 CUPORT_EXPORT cudaError_t cudaMemsetAsync_ptsz(void *devPtr, int value, size_t count,
                                                cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemsetAsync_ptsz);
   return cudaMemsetAsync(devPtr, value, count, perThread(stream));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemcpyToSymbol_ptds(const void *symbol, const void *src,
                                                   size_t count, size_t offset,
                                                   enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaMemcpyToSymbol_ptds);
   return synchronously([&] {
     return cudaMemcpyToSymbolAsync(symbol, src, count, offset, kind, cudaStreamPerThread);
   });
@@ -83,6 +91,7 @@ CUPORT_EXPORT cudaError_t cudaMemcpyToSymbol_ptds(const void *symbol, const void
 CUPORT_EXPORT cudaError_t cudaMemcpyFromSymbol_ptds(void *dst, const void *symbol,
                                                     size_t count, size_t offset,
                                                     enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaMemcpyFromSymbol_ptds);
   return synchronously([&] {
     return cudaMemcpyFromSymbolAsync(dst, symbol, count, offset, kind, cudaStreamPerThread);
   });
@@ -92,6 +101,7 @@ CUPORT_EXPORT cudaError_t cudaMemcpyToSymbolAsync_ptsz(const void *symbol, const
                                                        size_t count, size_t offset,
                                                        enum cudaMemcpyKind kind,
                                                        cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpyToSymbolAsync_ptsz);
   return cudaMemcpyToSymbolAsync(symbol, src, count, offset, kind, perThread(stream));
 }
 
@@ -99,46 +109,56 @@ CUPORT_EXPORT cudaError_t cudaMemcpyFromSymbolAsync_ptsz(void *dst, const void *
                                                          size_t count, size_t offset,
                                                          enum cudaMemcpyKind kind,
                                                          cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpyFromSymbolAsync_ptsz);
   return cudaMemcpyFromSymbolAsync(dst, symbol, count, offset, kind, perThread(stream));
 }
 
 CUPORT_EXPORT cudaError_t cudaEventRecord_ptsz(cudaEvent_t event, cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaEventRecord_ptsz);
   return cudaEventRecord(event, perThread(stream));
 }
 
 CUPORT_EXPORT cudaError_t cudaEventRecordWithFlags_ptsz(cudaEvent_t event,
                                                         cudaStream_t stream,
                                                         unsigned int flags) {
+  CUPORT_API_ENTRY(cudaEventRecordWithFlags_ptsz);
   return cudaEventRecordWithFlags(event, perThread(stream), flags);
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamAddCallback_ptsz(cudaStream_t stream,
                                                      cudaStreamCallback_t callback,
                                                      void *userData, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaStreamAddCallback_ptsz);
   return cudaStreamAddCallback(perThread(stream), callback, userData, flags);
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamGetDevice_ptsz(cudaStream_t hStream, int *device) {
+  CUPORT_API_ENTRY(cudaStreamGetDevice_ptsz);
   return cudaStreamGetDevice(perThread(hStream), device);
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamGetFlags_ptsz(cudaStream_t hStream, unsigned int *flags) {
+  CUPORT_API_ENTRY(cudaStreamGetFlags_ptsz);
   return cudaStreamGetFlags(perThread(hStream), flags);
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamGetPriority_ptsz(cudaStream_t hStream, int *priority) {
+  CUPORT_API_ENTRY(cudaStreamGetPriority_ptsz);
   return cudaStreamGetPriority(perThread(hStream), priority);
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamQuery_ptsz(cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaStreamQuery_ptsz);
   return cudaStreamQuery(perThread(stream));
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamSynchronize_ptsz(cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaStreamSynchronize_ptsz);
   return cudaStreamSynchronize(perThread(stream));
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamWaitEvent_ptsz(cudaStream_t stream, cudaEvent_t event,
                                                    unsigned int flags) {
+  CUPORT_API_ENTRY(cudaStreamWaitEvent_ptsz);
   return cudaStreamWaitEvent(perThread(stream), event, flags);
 }
