@@ -20,6 +20,8 @@
 
 #include "fatbin/FatbinReader.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -109,6 +111,15 @@ bool looksLikePtx(const std::string &text) {
          text.find(".target") != std::string::npos;
 }
 
+/// The architecture of `.target sm_XX` (0 when the text names none).
+uint32_t targetArch(const std::string &ptx) {
+  size_t at = ptx.find(".target");
+  if (at == std::string::npos)
+    return 0;
+  at = ptx.find("sm_", at);
+  return at == std::string::npos ? 0 : uint32_t(std::atoi(ptx.c_str() + at + 3));
+}
+
 /// The PTX a fatbinary offers the current device.
 cudaError_t ptxOfFatbinary(const fatbin::Fatbinary &fatbinary, Device &device,
                            std::vector<PtxImage> &out) {
@@ -161,7 +172,8 @@ cudaError_t ptxOfImage(const void *code, Device &device,
   std::string text(static_cast<const char *>(code));
   if (!looksLikePtx(text))
     return cudaErrorInvalidKernelImage;
-  out.push_back({0, std::move(text)});
+  uint32_t sm = targetArch(text);
+  out.push_back({sm, std::move(text)});
   return cudaSuccess;
 }
 
