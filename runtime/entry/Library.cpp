@@ -21,6 +21,7 @@
 #include "fatbin/FatbinReader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>

@@ -12,8 +12,8 @@
 // cudaFuncGetAttributes and cudaDeviceGetAttribute.
 //
 // Cluster occupancy (cudaOccupancyMaxPotentialClusterSize,
-// cudaOccupancyMaxActiveClusters) stays not supported: the device has no
-// thread block clusters.
+// cudaOccupancyMaxActiveClusters) reads a cudaLaunchConfig_t and lives with
+// cudaLaunchKernelExC in LaunchEx.cpp, on the same model.
 //
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
