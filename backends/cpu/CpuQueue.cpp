@@ -157,8 +157,14 @@ Status CpuQueue::launch(backend::Kernel &kernel,
         entry(argBuffer, &ctx);
       }
     };
+    auto started = launch.executionNs ? std::chrono::steady_clock::now()
+                                      : std::chrono::steady_clock::time_point();
     WorkerPool::instance().run(blocks, chunk, state_);
     launchServices.flush();
+    if (launch.executionNs) // timed only for cuport run --report
+      launch.executionNs->fetch_add(
+          uint64_t(std::chrono::nanoseconds(std::chrono::steady_clock::now() - started).count()),
+          std::memory_order_relaxed);
     switch (LaunchAbort(launchServices.abort.load())) {
     case LaunchAbort::Assert:
       return Status::AssertTriggered;

@@ -22,6 +22,21 @@ FatbinModule *ModuleRegistry::registerFatbinary(const void *wrapper) {
   return handle;
 }
 
+FatbinModule *ModuleRegistry::registerPtx(std::vector<PtxImage> ptx) {
+  std::lock_guard lock(mutex_);
+  auto module = std::make_unique<FatbinModule>();
+  module->ptx = std::move(ptx);
+  FatbinModule *handle = module.get();
+  modules_.emplace(handle, std::move(module));
+  return handle;
+}
+
+cudaError_t ModuleRegistry::loadOn(FatbinModule *module, Device &device) {
+  std::lock_guard lock(mutex_);
+  backend::Module *loadedModule = nullptr;
+  return loaded(*module, device, &loadedModule);
+}
+
 bool ModuleRegistry::isModule(const void *handle) const {
   std::lock_guard lock(mutex_);
   return modules_.count(handle) > 0;
@@ -36,7 +51,8 @@ void ModuleRegistry::registerFunction(FatbinModule *module,
   record->hostFunction = hostFunction;
   record->deviceName = deviceName;
   module->kernels.push_back(record.get());
-  byHostFunction_[hostFunction] = record.get();
+  if (hostFunction) // library kernels have no host stub
+    byHostFunction_[hostFunction] = record.get();
   kernels_.emplace(record.get(), std::move(record));
 }
 
@@ -78,7 +94,37 @@ bool ModuleRegistry::isKernel(const void *handle) const {
   return kernels_.count(handle) > 0;
 }
 
+/// Hands `texts` to the backend as the images of `module` on `device`.
+static cudaError_t loadTexts(FatbinModule &module, Device &device,
+                             std::span<const PtxImage> texts) {
+  std::vector<backend::ModuleImage> images;
+  for (const PtxImage &text : texts) {
+    backend::ModuleImage image;
+    image.kind = backend::ImageKind::Ptx;
+    image.smArch = text.smArch;
+    image.bytes = std::as_bytes(std::span(text.text));
+    image.name = "library.ptx";
+    images.push_back(image);
+  }
+  backend::Module *loaded = nullptr;
+  std::string diagnostic;
+  backend::Status status = device.backend->loadModule(images, &loaded, &diagnostic);
+  if (status != backend::Status::Success) {
+    log().error("cannot load the library's PTX on backend '{}':\n{}",
+                Runtime::instance().backendName(), diagnostic);
+    return status == backend::Status::InvalidImage ? cudaErrorInvalidPtx
+                                                   : toCudaError(status);
+  }
+  FatbinModule::Loaded &entry = module.loaded[device.ordinal];
+  entry.module = loaded;
+  for (const PtxImage &text : texts)
+    entry.ptxArch = std::max(entry.ptxArch, text.smArch);
+  return cudaSuccess;
+}
+
 cudaError_t ModuleRegistry::load(FatbinModule &module, Device &device) {
+  if (!module.ptx.empty())
+    return loadTexts(module, device, module.ptx);
   auto image = fatbin::readRegisteredImage(module.wrapper);
   if (!image) {
     log().error("the application registered an unreadable fatbinary: {}",
@@ -182,7 +228,8 @@ void ModuleRegistry::registerVariable(FatbinModule *module,
   record->size = size;
   record->constant = constant;
   module->variables.push_back(record.get());
-  byHostVariable_[hostVariable] = record.get();
+  if (hostVariable) // library variables have no host shadow
+    byHostVariable_[hostVariable] = record.get();
   variables_.push_back(std::move(record));
 }
 

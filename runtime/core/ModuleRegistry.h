@@ -20,6 +20,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -32,6 +33,7 @@ namespace cuport::rt {
 
 struct Device;
 struct FatbinModule;
+struct KernelStats;
 
 /// What cudaFuncSetAttribute, cudaFuncSetCacheConfig and
 /// cudaFuncSetSharedMemConfig recorded for a kernel on one device.
@@ -53,6 +55,8 @@ struct KernelRecord {
   std::map<int, backend::Kernel *> resolved;
   /// Per device ordinal; forgotten by cudaDeviceReset, like the module.
   std::map<int, FunctionSettings> settings;
+  /// Launch statistics, once a launch was counted (core/Report.h).
+  std::atomic<KernelStats *> reportStats{nullptr};
 };
 
 /// A __device__ or __constant__ variable registered by __cudaRegisterVar.
@@ -74,8 +78,17 @@ struct VariableRecord {
   std::map<int, Placement> resolved;
 };
 
+/// PTX text of a module that was handed over directly (cudaLibraryLoadData)
+/// rather than registered as a fatbinary.
+struct PtxImage {
+  uint32_t smArch = 0;
+  std::string text;
+};
+
 struct FatbinModule {
   const void *wrapper = nullptr;
+  /// Libraries: the module's PTX, loaded instead of reading `wrapper`.
+  std::vector<PtxImage> ptx;
   std::vector<KernelRecord *> kernels;
   std::vector<VariableRecord *> variables;
   /// Per device ordinal: the loaded module, or the error of loading it.
@@ -92,6 +105,12 @@ struct FatbinModule {
 class ModuleRegistry {
 public:
   FatbinModule *registerFatbinary(const void *wrapper);
+  /// A module made of PTX texts (a library); its kernels and variables are
+  /// registered with a null host address (found by name, not by address).
+  FatbinModule *registerPtx(std::vector<PtxImage> ptx);
+  /// Loads `module` on `device` if it is not loaded yet; its load error
+  /// otherwise.
+  cudaError_t loadOn(FatbinModule *module, Device &device);
   void registerFunction(FatbinModule *module, const void *hostFunction,
                         const char *deviceName);
   void registerVariable(FatbinModule *module, const void *hostVariable,

@@ -8,6 +8,8 @@
 #include "core/MemoryPool.h"
 #include "core/PeerAccess.h"
 #include "core/ManagedRanges.h"
+#include "core/ErrorLog.h"
+#include "core/Report.h"
 #include "core/Streams.h"
 #include "cuport/Log.h"
 
@@ -25,8 +27,15 @@ ThreadState &threadState() {
 }
 
 cudaError_t recordError(cudaError_t error) {
-  if (error != cudaSuccess)
+  if (error != cudaSuccess) {
     threadState().lastError = error;
+    const char *api = nullptr;
+    if (report::isEnabled()) [[unlikely]] {
+      report::noteError(error);
+      api = report::currentApiName();
+    }
+    errorlog::append(error, api);
+  }
   return error;
 }
 

@@ -40,6 +40,14 @@ struct Stream {
   int priority = 0;
   /// Recorded on this stream when the legacy stream must wait for it.
   backend::Event *orderEvent = nullptr;
+  unsigned long long id = 0; ///< cudaStreamGetId
+  /// cudaStreamSetAttribute's values (stored and returned; the priority is
+  /// `priority` above). Guarded by attributeMutex.
+  cudaAccessPolicyWindow accessPolicyWindow{};
+  cudaSynchronizationPolicy syncPolicy = cudaSyncPolicyAuto;
+  cudaLaunchMemSyncDomain memSyncDomain = cudaLaunchMemSyncDomainDefault;
+  cudaLaunchMemSyncDomainMap memSyncDomainMap{0, 1};
+  std::mutex attributeMutex;
 
   bool isBlocking() const { return !(flags & cudaStreamNonBlocking); }
 };
@@ -104,6 +112,9 @@ cudaError_t resolveStream(cudaStream_t handle, StreamTarget *out);
 
 /// Applies the legacy-stream ordering before work is submitted to `target`.
 cudaError_t orderSubmission(const StreamTarget &target);
+
+/// A new unique stream id (cudaStreamGetId), never 0.
+unsigned long long nextStreamId();
 
 HandleSet<Stream> &liveStreams();
 HandleSet<Event> &liveEvents();

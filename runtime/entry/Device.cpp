@@ -31,6 +31,7 @@
 using namespace cuport::rt;
 
 CUPORT_EXPORT cudaError_t cudaGetDeviceCount(int *count) {
+  CUPORT_API_ENTRY(cudaGetDeviceCount);
   if (!count)
     return recordError(cudaErrorInvalidValue);
   cudaError_t error = Runtime::instance().initialize();
@@ -39,6 +40,7 @@ CUPORT_EXPORT cudaError_t cudaGetDeviceCount(int *count) {
 }
 
 CUPORT_EXPORT cudaError_t cudaSetDevice(int device) {
+  CUPORT_API_ENTRY(cudaSetDevice);
   if (cudaError_t error = Runtime::instance().initialize())
     return recordError(error);
   if (!Runtime::instance().device(device))
@@ -49,6 +51,7 @@ CUPORT_EXPORT cudaError_t cudaSetDevice(int device) {
 }
 
 CUPORT_EXPORT cudaError_t cudaGetDevice(int *device) {
+  CUPORT_API_ENTRY(cudaGetDevice);
   if (!device)
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = Runtime::instance().initialize())
@@ -58,6 +61,7 @@ CUPORT_EXPORT cudaError_t cudaGetDevice(int *device) {
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSynchronize(void) {
+  CUPORT_API_ENTRY(cudaDeviceSynchronize);
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return recordError(error);
@@ -70,6 +74,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceSynchronize(void) {
 
 CUPORT_EXPORT cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *prop,
                                                   int device) {
+  CUPORT_API_ENTRY(cudaGetDeviceProperties);
   if (!prop)
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = Runtime::instance().initialize())
@@ -194,6 +199,7 @@ long chooseScore(const cudaDeviceProp &device, const cudaDeviceProp &wanted) {
 CUPORT_EXPORT cudaError_t cudaDeviceGetAttribute(int *value,
                                                  enum cudaDeviceAttr attr,
                                                  int device) {
+  CUPORT_API_ENTRY(cudaDeviceGetAttribute);
   if (!value)
     return recordError(cudaErrorInvalidValue);
   cudaError_t error;
@@ -205,6 +211,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetAttribute(int *value,
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceReset(void) {
+  CUPORT_API_ENTRY(cudaDeviceReset);
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return recordError(error);
@@ -213,6 +220,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceReset(void) {
 }
 
 CUPORT_EXPORT cudaError_t cudaSetDeviceFlags(unsigned int flags) {
+  CUPORT_API_ENTRY(cudaSetDeviceFlags);
   if (!validDeviceFlags(flags))
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -224,6 +232,7 @@ CUPORT_EXPORT cudaError_t cudaSetDeviceFlags(unsigned int flags) {
 }
 
 CUPORT_EXPORT cudaError_t cudaGetDeviceFlags(unsigned int *flags) {
+  CUPORT_API_ENTRY(cudaGetDeviceFlags);
   if (!flags)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -236,14 +245,17 @@ CUPORT_EXPORT cudaError_t cudaGetDeviceFlags(unsigned int *flags) {
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSetLimit(enum cudaLimit limit, size_t value) {
+  CUPORT_API_ENTRY(cudaDeviceSetLimit);
   return recordError(setLimit(limit, value));
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetLimit(size_t *pValue, enum cudaLimit limit) {
+  CUPORT_API_ENTRY(cudaDeviceGetLimit);
   return recordError(getLimit(pValue, limit));
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSetCacheConfig(enum cudaFuncCache cacheConfig) {
+  CUPORT_API_ENTRY(cudaDeviceSetCacheConfig);
   if (cacheConfig < cudaFuncCachePreferNone || cacheConfig > cudaFuncCachePreferEqual)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -255,6 +267,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceSetCacheConfig(enum cudaFuncCache cacheConfi
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetCacheConfig(enum cudaFuncCache *pCacheConfig) {
+  CUPORT_API_ENTRY(cudaDeviceGetCacheConfig);
   if (!pCacheConfig)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -266,6 +279,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetCacheConfig(enum cudaFuncCache *pCacheCon
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSetSharedMemConfig(enum cudaSharedMemConfig config) {
+  CUPORT_API_ENTRY(cudaDeviceSetSharedMemConfig);
   if (config < cudaSharedMemBankSizeDefault || config > cudaSharedMemBankSizeEightByte)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -277,6 +291,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceSetSharedMemConfig(enum cudaSharedMemConfig 
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetSharedMemConfig(enum cudaSharedMemConfig *pConfig) {
+  CUPORT_API_ENTRY(cudaDeviceGetSharedMemConfig);
   if (!pConfig)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -289,6 +304,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetSharedMemConfig(enum cudaSharedMemConfig 
 
 CUPORT_EXPORT cudaError_t cudaChooseDevice(int *device,
                                            const struct cudaDeviceProp *prop) {
+  CUPORT_API_ENTRY(cudaChooseDevice);
   if (!device || !prop)
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = Runtime::instance().initialize())
@@ -309,6 +325,7 @@ CUPORT_EXPORT cudaError_t cudaChooseDevice(int *device,
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetPCIBusId(char *pciBusId, int len, int device) {
+  CUPORT_API_ENTRY(cudaDeviceGetPCIBusId);
   if (!pciBusId || len <= 0)
     return recordError(cudaErrorInvalidValue);
   cudaError_t error;
@@ -324,6 +341,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetPCIBusId(char *pciBusId, int len, int dev
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetByPCIBusId(int *device, const char *pciBusId) {
+  CUPORT_API_ENTRY(cudaDeviceGetByPCIBusId);
   if (!device || !pciBusId)
     return recordError(cudaErrorInvalidValue);
   std::optional<std::array<unsigned, 3>> location = parsePciBusId(pciBusId);
@@ -348,6 +366,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetByPCIBusId(int *device, const char *pciBu
 //===----------------------------------------------------------------------===//
 
 CUPORT_EXPORT cudaError_t cudaSetValidDevices(int *device_arr, int len) {
+  CUPORT_API_ENTRY(cudaSetValidDevices);
   if (len < 0 || (len > 0 && !device_arr))
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = Runtime::instance().initialize())
@@ -368,6 +387,7 @@ CUPORT_EXPORT cudaError_t cudaSetValidDevices(int *device_arr, int len) {
 
 CUPORT_EXPORT cudaError_t cudaInitDevice(int device, unsigned int deviceFlags,
                                          unsigned int flags) {
+  CUPORT_API_ENTRY(cudaInitDevice);
   cudaError_t error;
   Device *selected = deviceByOrdinal(device, &error);
   if (!selected)
@@ -393,6 +413,7 @@ CUPORT_EXPORT cudaError_t cudaInitDevice(int device, unsigned int deviceFlags,
 CUPORT_EXPORT cudaError_t cudaDeviceFlushGPUDirectRDMAWrites(
     enum cudaFlushGPUDirectRDMAWritesTarget target,
     enum cudaFlushGPUDirectRDMAWritesScope scope) {
+  CUPORT_API_ENTRY(cudaDeviceFlushGPUDirectRDMAWrites);
   if (target != cudaFlushGPUDirectRDMAWritesTargetCurrentDevice ||
       (scope != cudaFlushGPUDirectRDMAWritesToOwner &&
        scope != cudaFlushGPUDirectRDMAWritesToAllDevices))
@@ -434,6 +455,7 @@ AsyncNotifications &asyncNotifications() {
 CUPORT_EXPORT cudaError_t cudaDeviceRegisterAsyncNotification(
     int device, cudaAsyncCallback callbackFunc, void *userData,
     cudaAsyncCallbackHandle_t *callback) {
+  CUPORT_API_ENTRY(cudaDeviceRegisterAsyncNotification);
   if (!callbackFunc || !callback)
     return recordError(cudaErrorInvalidValue);
   cudaError_t error;
@@ -448,6 +470,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceRegisterAsyncNotification(
 
 CUPORT_EXPORT cudaError_t cudaDeviceUnregisterAsyncNotification(
     int device, cudaAsyncCallbackHandle_t callback) {
+  CUPORT_API_ENTRY(cudaDeviceUnregisterAsyncNotification);
   cudaError_t error;
   if (!deviceByOrdinal(device, &error))
     return recordError(error);
@@ -462,6 +485,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceUnregisterAsyncNotification(
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetNvSciSyncAttributes(void *nvSciSyncAttrList,
                                                            int device, int flags) {
+  CUPORT_API_ENTRY(cudaDeviceGetNvSciSyncAttributes);
   if (!nvSciSyncAttrList)
     return recordError(cudaErrorInvalidValue);
   cudaError_t error;

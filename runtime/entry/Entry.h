@@ -13,6 +13,7 @@
 #ifndef CUPORT_RUNTIME_ENTRY_ENTRY_H
 #define CUPORT_RUNTIME_ENTRY_ENTRY_H
 
+#include "core/Report.h"
 #include "core/Runtime.h"
 
 #include <crt/cuport_registration.h>
@@ -43,6 +44,10 @@ cudaError_t resolveFunction(const void *func, ResolvedFunction *out);
 
 /// The registered kernel `func` names, without loading it (nullptr if none).
 KernelRecord *findFunction(const void *func);
+
+/// cudaFuncSetAttribute on a resolved kernel (its device's settings).
+cudaError_t setFunctionAttribute(const ResolvedFunction &function,
+                                 cudaFuncAttribute attr, int value);
 
 /// cudaFuncGetAttributes' answer for a resolved kernel.
 void functionAttributes(const ResolvedFunction &function,

@@ -71,25 +71,30 @@ cudaError_t recordEvent(cudaEvent_t handle, cudaStream_t stream, unsigned flags)
 } // namespace
 
 CUPORT_EXPORT cudaError_t cudaEventCreate(cudaEvent_t *event) {
+  CUPORT_API_ENTRY(cudaEventCreate);
   return recordError(createEvent(event, cudaEventDefault));
 }
 
 CUPORT_EXPORT cudaError_t cudaEventCreateWithFlags(cudaEvent_t *event,
                                                    unsigned int flags) {
+  CUPORT_API_ENTRY(cudaEventCreateWithFlags);
   return recordError(createEvent(event, flags));
 }
 
 CUPORT_EXPORT cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaEventRecord);
   return recordError(recordEvent(event, stream, 0));
 }
 
 CUPORT_EXPORT cudaError_t cudaEventRecordWithFlags(cudaEvent_t event,
                                                    cudaStream_t stream,
                                                    unsigned int flags) {
+  CUPORT_API_ENTRY(cudaEventRecordWithFlags);
   return recordError(recordEvent(event, stream, flags));
 }
 
 CUPORT_EXPORT cudaError_t cudaEventQuery(cudaEvent_t handle) {
+  CUPORT_API_ENTRY(cudaEventQuery);
   Event *event = liveEvent(handle);
   if (!event)
     return recordError(cudaErrorInvalidResourceHandle);
@@ -99,6 +104,7 @@ CUPORT_EXPORT cudaError_t cudaEventQuery(cudaEvent_t handle) {
 }
 
 CUPORT_EXPORT cudaError_t cudaEventSynchronize(cudaEvent_t handle) {
+  CUPORT_API_ENTRY(cudaEventSynchronize);
   Event *event = liveEvent(handle);
   if (!event)
     return recordError(cudaErrorInvalidResourceHandle);
@@ -110,6 +116,7 @@ CUPORT_EXPORT cudaError_t cudaEventSynchronize(cudaEvent_t handle) {
 
 CUPORT_EXPORT cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t start,
                                                cudaEvent_t end) {
+  CUPORT_API_ENTRY(cudaEventElapsedTime);
   if (!ms)
     return recordError(cudaErrorInvalidValue);
   Event *first = liveEvent(start), *second = liveEvent(end);
@@ -129,6 +136,7 @@ CUPORT_EXPORT cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t start,
 }
 
 CUPORT_EXPORT cudaError_t cudaEventDestroy(cudaEvent_t handle) {
+  CUPORT_API_ENTRY(cudaEventDestroy);
   Event *event = liveEvent(handle);
   if (!event)
     return recordError(cudaErrorInvalidResourceHandle);

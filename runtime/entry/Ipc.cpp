@@ -156,24 +156,29 @@ cudaError_t openEventHandle(cudaEvent_t *event, const cudaIpcEventHandle_t &hand
 } // namespace
 
 CUPORT_EXPORT cudaError_t cudaIpcGetMemHandle(cudaIpcMemHandle_t *handle, void *devPtr) {
+  CUPORT_API_ENTRY(cudaIpcGetMemHandle);
   return recordError(getMemHandle(handle, devPtr));
 }
 
 CUPORT_EXPORT cudaError_t cudaIpcOpenMemHandle(void **devPtr, cudaIpcMemHandle_t handle,
                                                unsigned int flags) {
+  CUPORT_API_ENTRY(cudaIpcOpenMemHandle);
   return recordError(openMemHandle(devPtr, handle, flags));
 }
 
 CUPORT_EXPORT cudaError_t cudaIpcCloseMemHandle(void *devPtr) {
+  CUPORT_API_ENTRY(cudaIpcCloseMemHandle);
   return recordError(closeMemHandle(devPtr));
 }
 
 CUPORT_EXPORT cudaError_t cudaIpcGetEventHandle(cudaIpcEventHandle_t *handle,
                                                 cudaEvent_t event) {
+  CUPORT_API_ENTRY(cudaIpcGetEventHandle);
   return recordError(getEventHandle(handle, event));
 }
 
 CUPORT_EXPORT cudaError_t cudaIpcOpenEventHandle(cudaEvent_t *event,
                                                  cudaIpcEventHandle_t handle) {
+  CUPORT_API_ENTRY(cudaIpcOpenEventHandle);
   return recordError(openEventHandle(event, handle));
 }

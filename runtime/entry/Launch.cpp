@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/Report.h"
 #include "core/Streams.h"
 #include "cuport/Log.h"
 
@@ -62,6 +63,16 @@ static cudaError_t checkConfiguration(const backend::DeviceProperties &props,
   return cudaSuccess;
 }
 
+/// The report's statistics of `record`'s kernel, looked up once.
+static KernelStats *reportStatsOf(KernelRecord &record) {
+  KernelStats *stats = record.reportStats.load(std::memory_order_acquire);
+  if (!stats) {
+    stats = &report::kernelStats(record.deviceName);
+    record.reportStats.store(stats, std::memory_order_release);
+  }
+  return stats;
+}
+
 cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
                          void **args, size_t sharedMem, cudaStream_t stream) {
   Device *device = nullptr;
@@ -106,7 +117,15 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
     std::lock_guard lock(device->mutex);
     device->launchedPrintf = true;
   }
-  return toCudaError(target.queue->launch(*kernel, launch));
+  KernelStats *stats = nullptr;
+  if (report::isEnabled()) [[unlikely]] {
+    stats = reportStatsOf(record);
+    launch.executionNs = &stats->executionNs;
+  }
+  cudaError_t error = toCudaError(target.queue->launch(*kernel, launch));
+  if (stats && error == cudaSuccess)
+    stats->launches.fetch_add(1, std::memory_order_relaxed);
+  return error;
 }
 
 } // namespace cuport::rt
@@ -116,6 +135,7 @@ using namespace cuport::rt;
 CUPORT_EXPORT unsigned __cudaPushCallConfiguration(dim3 gridDim, dim3 blockDim,
                                                    size_t sharedMem,
                                                    struct CUstream_st *stream) {
+  CUPORT_API_ENTRY(__cudaPushCallConfiguration);
   threadState().callConfigurations.push_back({gridDim, blockDim, sharedMem, stream});
   return 0;
 }
@@ -124,6 +144,7 @@ CUPORT_EXPORT cudaError_t __cudaPopCallConfiguration(dim3 *gridDim,
                                                      dim3 *blockDim,
                                                      size_t *sharedMem,
                                                      void *stream) {
+  CUPORT_API_ENTRY(__cudaPopCallConfiguration);
   auto &stack = threadState().callConfigurations;
   if (stack.empty())
     return recordError(cudaErrorMissingConfiguration);
@@ -138,6 +159,7 @@ CUPORT_EXPORT cudaError_t __cudaPopCallConfiguration(dim3 *gridDim,
 
 CUPORT_EXPORT cudaError_t __cudaGetKernel(cudaKernel_t *kernel,
                                           const void *hostFun) {
+  CUPORT_API_ENTRY(__cudaGetKernel);
   if (!kernel)
     return recordError(cudaErrorInvalidValue);
   KernelRecord *record = Runtime::instance().modules().findByHostFunction(hostFun);
@@ -151,6 +173,7 @@ CUPORT_EXPORT cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim,
                                              dim3 blockDim, void **args,
                                              size_t sharedMem,
                                              cudaStream_t stream) {
+  CUPORT_API_ENTRY(__cudaLaunchKernel);
   if (!kernel || !Runtime::instance().modules().isKernel(kernel))
     return recordError(cudaErrorInvalidResourceHandle);
   return recordError(launchKernel(*reinterpret_cast<KernelRecord *>(kernel),
@@ -160,7 +183,9 @@ CUPORT_EXPORT cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim,
 CUPORT_EXPORT cudaError_t cudaLaunchKernel(const void *func, dim3 gridDim,
                                            dim3 blockDim, void **args,
                                            size_t sharedMem, cudaStream_t stream) {
-  KernelRecord *record = Runtime::instance().modules().findByHostFunction(func);
+  CUPORT_API_ENTRY(cudaLaunchKernel);
+  // A host stub, or a cudaKernel_t (cudaGetKernel, cudaLibraryGetKernel).
+  KernelRecord *record = findFunction(func);
   if (!record)
     return recordError(cudaErrorInvalidDeviceFunction);
   return recordError(launchKernel(*record, gridDim, blockDim, args, sharedMem, stream));

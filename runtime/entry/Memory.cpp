@@ -74,20 +74,24 @@ cudaError_t unregisterHost(void *ptr) {
 } // namespace
 
 CUPORT_EXPORT cudaError_t cudaMalloc(void **devPtr, size_t size) {
+  CUPORT_API_ENTRY(cudaMalloc);
   return recordError(allocateMemory(devPtr, size, MemoryKind::Device));
 }
 
 CUPORT_EXPORT cudaError_t cudaFree(void *devPtr) {
+  CUPORT_API_ENTRY(cudaFree);
   // cudaFree releases managed memory too.
   return recordError(releaseMemory(
       devPtr, kindBit(MemoryKind::Device) | kindBit(MemoryKind::Managed)));
 }
 
 CUPORT_EXPORT cudaError_t cudaMallocHost(void **ptr, size_t size) {
+  CUPORT_API_ENTRY(cudaMallocHost);
   return recordError(allocateMemory(ptr, size, MemoryKind::PinnedHost));
 }
 
 CUPORT_EXPORT cudaError_t cudaHostAlloc(void **pHost, size_t size, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaHostAlloc);
   constexpr unsigned kValid = cudaHostAllocPortable | cudaHostAllocMapped |
                               cudaHostAllocWriteCombined;
   if (flags & ~kValid)
@@ -96,19 +100,23 @@ CUPORT_EXPORT cudaError_t cudaHostAlloc(void **pHost, size_t size, unsigned int 
 }
 
 CUPORT_EXPORT cudaError_t cudaFreeHost(void *ptr) {
+  CUPORT_API_ENTRY(cudaFreeHost);
   return recordError(releaseMemory(ptr, kindBit(MemoryKind::PinnedHost)));
 }
 
 CUPORT_EXPORT cudaError_t cudaHostRegister(void *ptr, size_t size, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaHostRegister);
   return recordError(registerHost(ptr, size, flags));
 }
 
 CUPORT_EXPORT cudaError_t cudaHostUnregister(void *ptr) {
+  CUPORT_API_ENTRY(cudaHostUnregister);
   return recordError(unregisterHost(ptr));
 }
 
 CUPORT_EXPORT cudaError_t cudaHostGetDevicePointer(void **pDevice, void *pHost,
                                                    unsigned int flags) {
+  CUPORT_API_ENTRY(cudaHostGetDevicePointer);
   if (!pDevice || flags != 0)
     return recordError(cudaErrorInvalidValue);
   std::optional<Allocation> allocation = table().find(pHost);
@@ -119,6 +127,7 @@ CUPORT_EXPORT cudaError_t cudaHostGetDevicePointer(void **pDevice, void *pHost,
 }
 
 CUPORT_EXPORT cudaError_t cudaHostGetFlags(unsigned int *pFlags, void *pHost) {
+  CUPORT_API_ENTRY(cudaHostGetFlags);
   if (!pFlags)
     return recordError(cudaErrorInvalidValue);
   std::optional<Allocation> allocation = table().find(pHost);
@@ -129,6 +138,7 @@ CUPORT_EXPORT cudaError_t cudaHostGetFlags(unsigned int *pFlags, void *pHost) {
 }
 
 CUPORT_EXPORT cudaError_t cudaMemGetInfo(size_t *freeBytes, size_t *totalBytes) {
+  CUPORT_API_ENTRY(cudaMemGetInfo);
   if (!freeBytes || !totalBytes)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -139,20 +149,24 @@ CUPORT_EXPORT cudaError_t cudaMemGetInfo(size_t *freeBytes, size_t *totalBytes) 
 
 CUPORT_EXPORT cudaError_t cudaMemcpy(void *dst, const void *src, size_t count,
                                      enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaMemcpy);
   return recordError(copyLinear(dst, src, count, kind, nullptr, /*async=*/false));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t count,
                                           enum cudaMemcpyKind kind,
                                           cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpyAsync);
   return recordError(copyLinear(dst, src, count, kind, stream, /*async=*/true));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemset(void *devPtr, int value, size_t count) {
+  CUPORT_API_ENTRY(cudaMemset);
   return recordError(fillStrided({devPtr, count, count}, value, count, 1, 1, nullptr));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemsetAsync(void *devPtr, int value, size_t count,
                                           cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemsetAsync);
   return recordError(fillStrided({devPtr, count, count}, value, count, 1, 1, stream));
 }

@@ -128,6 +128,7 @@ CUPORT_EXPORT cudaError_t cudaMemcpyBatchAsync(void *const *dsts, const void *co
                                                struct cudaMemcpyAttributes *attrs,
                                                size_t *attrsIdxs, size_t numAttrs,
                                                cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpyBatchAsync);
   return recordError(
       copyBatch(dsts, srcs, sizes, count, attrs, attrsIdxs, numAttrs, stream));
 }
@@ -136,5 +137,6 @@ CUPORT_EXPORT cudaError_t cudaMemcpy3DBatchAsync(size_t numOps,
                                                  struct cudaMemcpy3DBatchOp *opList,
                                                  unsigned long long flags,
                                                  cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpy3DBatchAsync);
   return recordError(copy3DBatch(numOps, opList, flags, stream));
 }

@@ -334,24 +334,28 @@ cudaError_t attachMemory(cudaStream_t stream, void *devPtr, size_t length,
 
 CUPORT_EXPORT cudaError_t cudaMallocManaged(void **devPtr, size_t size,
                                             unsigned int flags) {
+  CUPORT_API_ENTRY(cudaMallocManaged);
   return recordError(mallocManaged(devPtr, size, flags));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemAdvise(const void *devPtr, size_t count,
                                         enum cudaMemoryAdvise advice,
                                         struct cudaMemLocation location) {
+  CUPORT_API_ENTRY(cudaMemAdvise);
   return recordError(advise(devPtr, count, advice, location));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemRangeGetAttribute(void *data, size_t dataSize,
                                                    enum cudaMemRangeAttribute attribute,
                                                    const void *devPtr, size_t count) {
+  CUPORT_API_ENTRY(cudaMemRangeGetAttribute);
   return recordError(rangeAttributes(&data, &dataSize, &attribute, 1, devPtr, count));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemRangeGetAttributes(
     void **data, size_t *dataSizes, enum cudaMemRangeAttribute *attributes,
     size_t numAttributes, const void *devPtr, size_t count) {
+  CUPORT_API_ENTRY(cudaMemRangeGetAttributes);
   return recordError(
       rangeAttributes(data, dataSizes, attributes, numAttributes, devPtr, count));
 }
@@ -359,6 +363,7 @@ CUPORT_EXPORT cudaError_t cudaMemRangeGetAttributes(
 CUPORT_EXPORT cudaError_t cudaMemPrefetchAsync(const void *devPtr, size_t count,
                                                struct cudaMemLocation location,
                                                unsigned int flags, cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemPrefetchAsync);
   return recordError(prefetch(devPtr, count, location, flags, stream));
 }
 
@@ -366,6 +371,7 @@ CUPORT_EXPORT cudaError_t cudaMemPrefetchBatchAsync(
     void **dptrs, size_t *sizes, size_t count, struct cudaMemLocation *prefetchLocs,
     size_t *prefetchLocIdxs, size_t numPrefetchLocs, unsigned long long flags,
     cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemPrefetchBatchAsync);
   return recordError(prefetchBatch(dptrs, sizes, count, prefetchLocs, prefetchLocIdxs,
                                    numPrefetchLocs, flags, stream,
                                    /*discardFirst=*/false));
@@ -375,6 +381,7 @@ CUPORT_EXPORT cudaError_t cudaMemDiscardBatchAsync(void **dptrs, size_t *sizes,
                                                    size_t count,
                                                    unsigned long long flags,
                                                    cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemDiscardBatchAsync);
   return recordError(discardBatch(dptrs, sizes, count, flags, stream));
 }
 
@@ -382,6 +389,7 @@ CUPORT_EXPORT cudaError_t cudaMemDiscardAndPrefetchBatchAsync(
     void **dptrs, size_t *sizes, size_t count, struct cudaMemLocation *prefetchLocs,
     size_t *prefetchLocIdxs, size_t numPrefetchLocs, unsigned long long flags,
     cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemDiscardAndPrefetchBatchAsync);
   return recordError(prefetchBatch(dptrs, sizes, count, prefetchLocs, prefetchLocIdxs,
                                    numPrefetchLocs, flags, stream,
                                    /*discardFirst=*/true));
@@ -389,5 +397,6 @@ CUPORT_EXPORT cudaError_t cudaMemDiscardAndPrefetchBatchAsync(
 
 CUPORT_EXPORT cudaError_t cudaStreamAttachMemAsync(cudaStream_t stream, void *devPtr,
                                                    size_t length, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaStreamAttachMemAsync);
   return recordError(attachMemory(stream, devPtr, length, flags));
 }

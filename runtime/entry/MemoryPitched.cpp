@@ -159,11 +159,13 @@ cudaError_t set3D(const cudaPitchedPtr &pointer, int value, const cudaExtent &ex
 
 CUPORT_EXPORT cudaError_t cudaMallocPitch(void **devPtr, size_t *pitch, size_t width,
                                           size_t height) {
+  CUPORT_API_ENTRY(cudaMallocPitch);
   return recordError(mallocPitch(devPtr, pitch, width, height, 1));
 }
 
 CUPORT_EXPORT cudaError_t cudaMalloc3D(struct cudaPitchedPtr *pitchedDevPtr,
                                        struct cudaExtent extent) {
+  CUPORT_API_ENTRY(cudaMalloc3D);
   if (!pitchedDevPtr)
     return recordError(cudaErrorInvalidValue);
   void *pointer = nullptr;
@@ -178,6 +180,7 @@ CUPORT_EXPORT cudaError_t cudaMalloc3D(struct cudaPitchedPtr *pitchedDevPtr,
 CUPORT_EXPORT cudaError_t cudaMemcpy2D(void *dst, size_t dpitch, const void *src,
                                        size_t spitch, size_t width, size_t height,
                                        enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaMemcpy2D);
   return recordError(
       copy2D(dst, dpitch, src, spitch, width, height, kind, nullptr, /*async=*/false));
 }
@@ -186,46 +189,55 @@ CUPORT_EXPORT cudaError_t cudaMemcpy2DAsync(void *dst, size_t dpitch, const void
                                             size_t spitch, size_t width,
                                             size_t height, enum cudaMemcpyKind kind,
                                             cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpy2DAsync);
   return recordError(
       copy2D(dst, dpitch, src, spitch, width, height, kind, stream, /*async=*/true));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemcpy3D(const struct cudaMemcpy3DParms *p) {
+  CUPORT_API_ENTRY(cudaMemcpy3D);
   return recordError(copy3D(p, nullptr, /*async=*/false));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemcpy3DAsync(const struct cudaMemcpy3DParms *p,
                                             cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpy3DAsync);
   return recordError(copy3D(p, stream, /*async=*/true));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemcpy3DPeer(const struct cudaMemcpy3DPeerParms *p) {
+  CUPORT_API_ENTRY(cudaMemcpy3DPeer);
   return recordError(copy3DPeer(p, nullptr, /*async=*/false));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemcpy3DPeerAsync(const struct cudaMemcpy3DPeerParms *p,
                                                 cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpy3DPeerAsync);
   return recordError(copy3DPeer(p, stream, /*async=*/true));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemset2D(void *devPtr, size_t pitch, int value,
                                        size_t width, size_t height) {
+  CUPORT_API_ENTRY(cudaMemset2D);
   return recordError(set2D(devPtr, pitch, value, width, height, nullptr));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemset2DAsync(void *devPtr, size_t pitch, int value,
                                             size_t width, size_t height,
                                             cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemset2DAsync);
   return recordError(set2D(devPtr, pitch, value, width, height, stream));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemset3D(struct cudaPitchedPtr pitchedDevPtr, int value,
                                        struct cudaExtent extent) {
+  CUPORT_API_ENTRY(cudaMemset3D);
   return recordError(set3D(pitchedDevPtr, value, extent, nullptr));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemset3DAsync(struct cudaPitchedPtr pitchedDevPtr,
                                             int value, struct cudaExtent extent,
                                             cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemset3DAsync);
   return recordError(set3D(pitchedDevPtr, value, extent, stream));
 }

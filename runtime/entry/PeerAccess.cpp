@@ -82,6 +82,7 @@ cudaError_t fillAtomicCapabilities(unsigned *capabilities,
 
 CUPORT_EXPORT cudaError_t cudaDeviceCanAccessPeer(int *canAccessPeer, int device,
                                                   int peerDevice) {
+  CUPORT_API_ENTRY(cudaDeviceCanAccessPeer);
   if (!canAccessPeer)
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = validDevices(device, peerDevice))
@@ -92,6 +93,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceCanAccessPeer(int *canAccessPeer, int device
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceEnablePeerAccess(int peerDevice, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaDeviceEnablePeerAccess);
   Device *current = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&current))
     return recordError(error);
@@ -105,6 +107,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceEnablePeerAccess(int peerDevice, unsigned in
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceDisablePeerAccess(int peerDevice) {
+  CUPORT_API_ENTRY(cudaDeviceDisablePeerAccess);
   Device *current = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&current))
     return recordError(error);
@@ -118,6 +121,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceDisablePeerAccess(int peerDevice) {
 CUPORT_EXPORT cudaError_t cudaDeviceGetP2PAttribute(int *value,
                                                     enum cudaDeviceP2PAttr attr,
                                                     int srcDevice, int dstDevice) {
+  CUPORT_API_ENTRY(cudaDeviceGetP2PAttribute);
   if (!value)
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = validDevices(srcDevice, dstDevice))
@@ -143,6 +147,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetP2PAttribute(int *value,
 CUPORT_EXPORT cudaError_t cudaDeviceGetP2PAtomicCapabilities(
     unsigned int *capabilities, const enum cudaAtomicOperation *operations,
     unsigned int count, int srcDevice, int dstDevice) {
+  CUPORT_API_ENTRY(cudaDeviceGetP2PAtomicCapabilities);
   if (cudaError_t error = validDevices(srcDevice, dstDevice))
     return recordError(error);
   if (srcDevice == dstDevice)
@@ -153,6 +158,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetP2PAtomicCapabilities(
 CUPORT_EXPORT cudaError_t cudaDeviceGetHostAtomicCapabilities(
     unsigned int *capabilities, const enum cudaAtomicOperation *operations,
     unsigned int count, int device) {
+  CUPORT_API_ENTRY(cudaDeviceGetHostAtomicCapabilities);
   if (cudaError_t error = validDevices(device, device))
     return recordError(error);
   return recordError(fillAtomicCapabilities(capabilities, operations, count));
@@ -160,6 +166,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetHostAtomicCapabilities(
 
 CUPORT_EXPORT cudaError_t cudaMemcpyPeer(void *dst, int dstDevice, const void *src,
                                          int srcDevice, size_t count) {
+  CUPORT_API_ENTRY(cudaMemcpyPeer);
   if (cudaError_t error = validDevices(dstDevice, srcDevice))
     return recordError(error);
   if (count == 0)
@@ -182,6 +189,7 @@ CUPORT_EXPORT cudaError_t cudaMemcpyPeer(void *dst, int dstDevice, const void *s
 CUPORT_EXPORT cudaError_t cudaMemcpyPeerAsync(void *dst, int dstDevice,
                                               const void *src, int srcDevice,
                                               size_t count, cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpyPeerAsync);
   if (cudaError_t error = validDevices(dstDevice, srcDevice))
     return recordError(error);
   if (count == 0)

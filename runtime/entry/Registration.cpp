@@ -25,6 +25,7 @@ static FatbinModule *moduleFromHandle(void **handle) {
 }
 
 CUPORT_EXPORT void **__cudaRegisterFatBinary(void *fatCubin) {
+  CUPORT_API_ENTRY(__cudaRegisterFatBinary);
   if (!fatCubin) {
     cuport::log().error("__cudaRegisterFatBinary called with a null wrapper");
     return nullptr;
@@ -35,6 +36,7 @@ CUPORT_EXPORT void **__cudaRegisterFatBinary(void *fatCubin) {
 }
 
 CUPORT_EXPORT void __cudaRegisterFatBinaryEnd(void **fatCubinHandle) {
+  CUPORT_API_ENTRY(__cudaRegisterFatBinaryEnd);
   // Loading is lazy (on the first launch); nothing to do yet.
   if (!moduleFromHandle(fatCubinHandle))
     cuport::log().error("__cudaRegisterFatBinaryEnd: unknown handle {}",
@@ -42,6 +44,7 @@ CUPORT_EXPORT void __cudaRegisterFatBinaryEnd(void **fatCubinHandle) {
 }
 
 CUPORT_EXPORT void __cudaUnregisterFatBinary(void **fatCubinHandle) {
+  CUPORT_API_ENTRY(__cudaUnregisterFatBinary);
   if (FatbinModule *module = moduleFromHandle(fatCubinHandle))
     Runtime::instance().modules().unregister(module);
 }
@@ -50,6 +53,7 @@ CUPORT_EXPORT void __cudaRegisterFunction(void **fatCubinHandle,
                                           const char *hostFun, char *deviceFun,
                                           const char *deviceName, int, uint3 *,
                                           uint3 *, dim3 *, dim3 *, int *) {
+  CUPORT_API_ENTRY(__cudaRegisterFunction);
   FatbinModule *module = moduleFromHandle(fatCubinHandle);
   const char *name = deviceName ? deviceName : deviceFun;
   if (!module || !hostFun || !name) {
@@ -61,6 +65,7 @@ CUPORT_EXPORT void __cudaRegisterFunction(void **fatCubinHandle,
 }
 
 CUPORT_EXPORT char __cudaInitModule(void **fatCubinHandle) {
+  CUPORT_API_ENTRY(__cudaInitModule);
   // nvcc's host code calls this before its first access to a __managed__
   // variable: the module is loaded then, and the variables' host pointers
   // set. A module without managed variables still loads on first launch.
@@ -78,6 +83,7 @@ CUPORT_EXPORT char __cudaInitModule(void **fatCubinHandle) {
 CUPORT_EXPORT void __cudaRegisterVar(void **fatCubinHandle, char *hostVar,
                                      char *deviceAddress, const char *deviceName,
                                      int ext, size_t size, int constant, int global) {
+  CUPORT_API_ENTRY(__cudaRegisterVar);
   FatbinModule *module = moduleFromHandle(fatCubinHandle);
   // nvcc passes the variable's name as both deviceAddress and deviceName.
   const char *name = deviceName ? deviceName : deviceAddress;
@@ -95,6 +101,7 @@ CUPORT_EXPORT void __cudaRegisterManagedVar(void **fatCubinHandle,
                                             char *deviceAddress,
                                             const char *deviceName, int ext,
                                             size_t size, int constant, int global) {
+  CUPORT_API_ENTRY(__cudaRegisterManagedVar);
   FatbinModule *module = moduleFromHandle(fatCubinHandle);
   const char *name = deviceName ? deviceName : deviceAddress;
   if (!module || !hostVarPtrAddress || !name) {

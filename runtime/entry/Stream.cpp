@@ -43,6 +43,7 @@ cudaError_t createStream(cudaStream_t *out, unsigned flags, int priority) {
     device->backend->destroyQueue(stream->queue);
     return cudaErrorMemoryAllocation;
   }
+  stream->id = nextStreamId();
   liveStreams().insert(stream.get());
   *out = reinterpret_cast<cudaStream_t>(stream.release());
   return cudaSuccess;
@@ -63,22 +64,26 @@ struct CallbackClosure {
 } // namespace
 
 CUPORT_EXPORT cudaError_t cudaStreamCreate(cudaStream_t *pStream) {
+  CUPORT_API_ENTRY(cudaStreamCreate);
   return recordError(createStream(pStream, cudaStreamDefault, kLeastPriority));
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamCreateWithFlags(cudaStream_t *pStream,
                                                     unsigned int flags) {
+  CUPORT_API_ENTRY(cudaStreamCreateWithFlags);
   return recordError(createStream(pStream, flags, kLeastPriority));
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamCreateWithPriority(cudaStream_t *pStream,
                                                        unsigned int flags,
                                                        int priority) {
+  CUPORT_API_ENTRY(cudaStreamCreateWithPriority);
   return recordError(createStream(pStream, flags, priority));
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetStreamPriorityRange(int *leastPriority,
                                                            int *greatestPriority) {
+  CUPORT_API_ENTRY(cudaDeviceGetStreamPriorityRange);
   if (leastPriority)
     *leastPriority = kLeastPriority;
   if (greatestPriority)
@@ -87,6 +92,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetStreamPriorityRange(int *leastPriority,
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamDestroy(cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaStreamDestroy);
   Stream *created = createdStream(stream);
   if (!created)
     return recordError(cudaErrorInvalidResourceHandle);
@@ -100,6 +106,7 @@ CUPORT_EXPORT cudaError_t cudaStreamDestroy(cudaStream_t stream) {
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaStreamSynchronize);
   StreamTarget target;
   if (cudaError_t error = resolveStream(stream, &target))
     return recordError(error);
@@ -111,6 +118,7 @@ CUPORT_EXPORT cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamQuery(cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaStreamQuery);
   StreamTarget target;
   if (cudaError_t error = resolveStream(stream, &target))
     return recordError(error);
@@ -122,6 +130,7 @@ CUPORT_EXPORT cudaError_t cudaStreamQuery(cudaStream_t stream) {
 
 CUPORT_EXPORT cudaError_t cudaStreamWaitEvent(cudaStream_t stream,
                                               cudaEvent_t event, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaStreamWaitEvent);
   StreamTarget target;
   if (cudaError_t error = resolveStream(stream, &target))
     return recordError(error);
@@ -138,6 +147,7 @@ CUPORT_EXPORT cudaError_t cudaStreamWaitEvent(cudaStream_t stream,
 CUPORT_EXPORT cudaError_t cudaStreamAddCallback(cudaStream_t stream,
                                                 cudaStreamCallback_t callback,
                                                 void *userData, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaStreamAddCallback);
   if (!callback || flags != 0)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
@@ -155,6 +165,7 @@ CUPORT_EXPORT cudaError_t cudaStreamAddCallback(cudaStream_t stream,
 
 CUPORT_EXPORT cudaError_t cudaLaunchHostFunc(cudaStream_t stream, cudaHostFn_t fn,
                                              void *userData) {
+  CUPORT_API_ENTRY(cudaLaunchHostFunc);
   if (!fn)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
@@ -166,6 +177,7 @@ CUPORT_EXPORT cudaError_t cudaLaunchHostFunc(cudaStream_t stream, cudaHostFn_t f
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamGetFlags(cudaStream_t hStream, unsigned int *flags) {
+  CUPORT_API_ENTRY(cudaStreamGetFlags);
   if (!flags)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
@@ -176,6 +188,7 @@ CUPORT_EXPORT cudaError_t cudaStreamGetFlags(cudaStream_t hStream, unsigned int 
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamGetPriority(cudaStream_t hStream, int *priority) {
+  CUPORT_API_ENTRY(cudaStreamGetPriority);
   if (!priority)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
@@ -186,6 +199,7 @@ CUPORT_EXPORT cudaError_t cudaStreamGetPriority(cudaStream_t hStream, int *prior
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamGetDevice(cudaStream_t hStream, int *device) {
+  CUPORT_API_ENTRY(cudaStreamGetDevice);
   if (!device)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;

@@ -96,6 +96,7 @@ cudaError_t mallocFromPool(void **ptr, size_t size, cudaMemPool_t memPool,
 
 CUPORT_EXPORT cudaError_t cudaMallocAsync(void **devPtr, size_t size,
                                           cudaStream_t hStream) {
+  CUPORT_API_ENTRY(cudaMallocAsync);
   if (!devPtr || size == 0)
     return recordError(cudaErrorInvalidValue);
   return recordError(mallocAsync(devPtr, size, nullptr, hStream));
@@ -103,34 +104,40 @@ CUPORT_EXPORT cudaError_t cudaMallocAsync(void **devPtr, size_t size,
 
 CUPORT_EXPORT cudaError_t cudaMallocAsync_ptsz(void **devPtr, size_t size,
                                                cudaStream_t hStream) {
+  CUPORT_API_ENTRY(cudaMallocAsync_ptsz);
   return cudaMallocAsync(devPtr, size, hStream ? hStream : cudaStreamPerThread);
 }
 
 CUPORT_EXPORT cudaError_t cudaMallocFromPoolAsync(void **ptr, size_t size,
                                                   cudaMemPool_t memPool,
                                                   cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMallocFromPoolAsync);
   return recordError(mallocFromPool(ptr, size, memPool, stream));
 }
 
 CUPORT_EXPORT cudaError_t cudaMallocFromPoolAsync_ptsz(void **ptr, size_t size,
                                                        cudaMemPool_t memPool,
                                                        cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMallocFromPoolAsync_ptsz);
   return cudaMallocFromPoolAsync(ptr, size, memPool,
                                  stream ? stream : cudaStreamPerThread);
 }
 
 CUPORT_EXPORT cudaError_t cudaFreeAsync(void *devPtr, cudaStream_t hStream) {
+  CUPORT_API_ENTRY(cudaFreeAsync);
   if (!devPtr)
     return recordError(cudaErrorInvalidValue);
   return recordError(freeAsync(devPtr, hStream));
 }
 
 CUPORT_EXPORT cudaError_t cudaFreeAsync_ptsz(void *devPtr, cudaStream_t hStream) {
+  CUPORT_API_ENTRY(cudaFreeAsync_ptsz);
   return cudaFreeAsync(devPtr, hStream ? hStream : cudaStreamPerThread);
 }
 
 CUPORT_EXPORT cudaError_t cudaMemPoolCreate(cudaMemPool_t *memPool,
                                             const struct cudaMemPoolProps *poolProps) {
+  CUPORT_API_ENTRY(cudaMemPoolCreate);
   if (!memPool)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -141,6 +148,7 @@ CUPORT_EXPORT cudaError_t cudaMemPoolCreate(cudaMemPool_t *memPool,
 }
 
 CUPORT_EXPORT cudaError_t cudaMemPoolDestroy(cudaMemPool_t memPool) {
+  CUPORT_API_ENTRY(cudaMemPoolDestroy);
   if (!memPool)
     return recordError(cudaErrorInvalidValue);
   return recordError(memoryPools().destroy(reinterpret_cast<MemoryPool *>(memPool)));
@@ -149,6 +157,7 @@ CUPORT_EXPORT cudaError_t cudaMemPoolDestroy(cudaMemPool_t memPool) {
 CUPORT_EXPORT cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t memPool,
                                                   enum cudaMemPoolAttr attr,
                                                   void *value) {
+  CUPORT_API_ENTRY(cudaMemPoolSetAttribute);
   std::shared_ptr<MemoryPool> pool = livePool(memPool);
   if (!pool || !value || !validAttribute(attr))
     return recordError(cudaErrorInvalidValue);
@@ -158,6 +167,7 @@ CUPORT_EXPORT cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t memPool,
 CUPORT_EXPORT cudaError_t cudaMemPoolGetAttribute(cudaMemPool_t memPool,
                                                   enum cudaMemPoolAttr attr,
                                                   void *value) {
+  CUPORT_API_ENTRY(cudaMemPoolGetAttribute);
   std::shared_ptr<MemoryPool> pool = livePool(memPool);
   if (!pool || !value || !validAttribute(attr))
     return recordError(cudaErrorInvalidValue);
@@ -166,6 +176,7 @@ CUPORT_EXPORT cudaError_t cudaMemPoolGetAttribute(cudaMemPool_t memPool,
 
 CUPORT_EXPORT cudaError_t cudaMemPoolTrimTo(cudaMemPool_t memPool,
                                             size_t minBytesToKeep) {
+  CUPORT_API_ENTRY(cudaMemPoolTrimTo);
   std::shared_ptr<MemoryPool> pool = livePool(memPool);
   if (!pool)
     return recordError(cudaErrorInvalidValue);
@@ -176,6 +187,7 @@ CUPORT_EXPORT cudaError_t cudaMemPoolTrimTo(cudaMemPool_t memPool,
 CUPORT_EXPORT cudaError_t cudaMemPoolSetAccess(cudaMemPool_t memPool,
                                                const struct cudaMemAccessDesc *descList,
                                                size_t count) {
+  CUPORT_API_ENTRY(cudaMemPoolSetAccess);
   std::shared_ptr<MemoryPool> pool = livePool(memPool);
   if (!pool || (count && !descList))
     return recordError(cudaErrorInvalidValue);
@@ -188,6 +200,7 @@ CUPORT_EXPORT cudaError_t cudaMemPoolSetAccess(cudaMemPool_t memPool,
 CUPORT_EXPORT cudaError_t cudaMemPoolGetAccess(enum cudaMemAccessFlags *flags,
                                                cudaMemPool_t memPool,
                                                struct cudaMemLocation *location) {
+  CUPORT_API_ENTRY(cudaMemPoolGetAccess);
   std::shared_ptr<MemoryPool> pool = livePool(memPool);
   if (!pool || !flags || !location)
     return recordError(cudaErrorInvalidValue);
@@ -195,6 +208,7 @@ CUPORT_EXPORT cudaError_t cudaMemPoolGetAccess(enum cudaMemAccessFlags *flags,
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t *memPool, int device) {
+  CUPORT_API_ENTRY(cudaDeviceGetDefaultMemPool);
   if (!memPool)
     return recordError(cudaErrorInvalidValue);
   Device *selected = nullptr;
@@ -205,6 +219,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t *memPool, in
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetMemPool(cudaMemPool_t *memPool, int device) {
+  CUPORT_API_ENTRY(cudaDeviceGetMemPool);
   if (!memPool)
     return recordError(cudaErrorInvalidValue);
   Device *selected = nullptr;
@@ -215,6 +230,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetMemPool(cudaMemPool_t *memPool, int devic
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSetMemPool(int device, cudaMemPool_t memPool) {
+  CUPORT_API_ENTRY(cudaDeviceSetMemPool);
   Device *selected = nullptr;
   if (cudaError_t error = deviceByOrdinal(device, &selected))
     return recordError(error);
@@ -230,6 +246,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceSetMemPool(int device, cudaMemPool_t memPool
 CUPORT_EXPORT cudaError_t cudaMemGetDefaultMemPool(cudaMemPool_t *memPool,
                                                    struct cudaMemLocation *location,
                                                    enum cudaMemAllocationType type) {
+  CUPORT_API_ENTRY(cudaMemGetDefaultMemPool);
   if (!memPool || type != cudaMemAllocationTypePinned)
     return recordError(type == cudaMemAllocationTypeManaged ? cudaErrorNotSupported
                                                             : cudaErrorInvalidValue);
@@ -243,6 +260,7 @@ CUPORT_EXPORT cudaError_t cudaMemGetDefaultMemPool(cudaMemPool_t *memPool,
 CUPORT_EXPORT cudaError_t cudaMemGetMemPool(cudaMemPool_t *memPool,
                                             struct cudaMemLocation *location,
                                             enum cudaMemAllocationType type) {
+  CUPORT_API_ENTRY(cudaMemGetMemPool);
   if (!memPool || type != cudaMemAllocationTypePinned)
     return recordError(type == cudaMemAllocationTypeManaged ? cudaErrorNotSupported
                                                             : cudaErrorInvalidValue);
@@ -256,6 +274,7 @@ CUPORT_EXPORT cudaError_t cudaMemGetMemPool(cudaMemPool_t *memPool,
 CUPORT_EXPORT cudaError_t cudaMemSetMemPool(struct cudaMemLocation *location,
                                             enum cudaMemAllocationType type,
                                             cudaMemPool_t memPool) {
+  CUPORT_API_ENTRY(cudaMemSetMemPool);
   if (type != cudaMemAllocationTypePinned)
     return recordError(type == cudaMemAllocationTypeManaged ? cudaErrorNotSupported
                                                             : cudaErrorInvalidValue);
@@ -274,6 +293,7 @@ CUPORT_EXPORT cudaError_t cudaMemSetMemPool(struct cudaMemLocation *location,
 CUPORT_EXPORT cudaError_t cudaMemPoolExportToShareableHandle(
     void *shareableHandle, cudaMemPool_t memPool,
     enum cudaMemAllocationHandleType handleType, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaMemPoolExportToShareableHandle);
   std::shared_ptr<MemoryPool> pool = livePool(memPool);
   if (!shareableHandle || !pool || flags != 0)
     return recordError(cudaErrorInvalidValue);
@@ -288,6 +308,7 @@ CUPORT_EXPORT cudaError_t cudaMemPoolExportToShareableHandle(
 CUPORT_EXPORT cudaError_t cudaMemPoolImportFromShareableHandle(
     cudaMemPool_t *memPool, void *shareableHandle,
     enum cudaMemAllocationHandleType handleType, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaMemPoolImportFromShareableHandle);
   if (!memPool || !shareableHandle || flags != 0 ||
       handleType == cudaMemHandleTypeNone)
     return recordError(cudaErrorInvalidValue);
@@ -297,6 +318,7 @@ CUPORT_EXPORT cudaError_t cudaMemPoolImportFromShareableHandle(
 
 CUPORT_EXPORT cudaError_t cudaMemPoolExportPointer(
     struct cudaMemPoolPtrExportData *exportData, void *ptr) {
+  CUPORT_API_ENTRY(cudaMemPoolExportPointer);
   if (!exportData || !ptr)
     return recordError(cudaErrorInvalidValue);
   std::shared_ptr<MemoryPool> pool = memoryPools().owner(ptr);
@@ -308,6 +330,7 @@ CUPORT_EXPORT cudaError_t cudaMemPoolExportPointer(
 
 CUPORT_EXPORT cudaError_t cudaMemPoolImportPointer(
     void **ptr, cudaMemPool_t memPool, struct cudaMemPoolPtrExportData *exportData) {
+  CUPORT_API_ENTRY(cudaMemPoolImportPointer);
   if (!ptr || !exportData)
     return recordError(cudaErrorInvalidValue);
   // Only a pool imported from a shareable handle imports pointers; there
