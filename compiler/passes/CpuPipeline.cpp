@@ -10,6 +10,7 @@
 #include "passes/LowerDeviceServices.h"
 #include "passes/RematerializeThreadValues.h"
 #include "passes/SharedMemoryArena.h"
+#include "passes/UniformSlots.h"
 #include "passes/WidenSyncScopes.h"
 #include "passes/WorkItemLoops.h"
 
@@ -151,6 +152,7 @@ Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,
     lower.addPass(SharedMemoryArenaPass(kernels, diagnostics));
     lower.addPass(createModuleToFunctionPassAdaptor(RematerializeThreadValuesPass()));
     lower.addPass(createModuleToFunctionPassAdaptor(WorkItemLoopsPass(diagnostics)));
+    lower.addPass(createModuleToFunctionPassAdaptor(UniformSlotsPass()));
     lower.addPass(createModuleToFunctionPassAdaptor(WidenSyncScopesPass()));
     lower.addPass(createModuleToFunctionPassAdaptor(AddressArithmeticToGepPass()));
     lower.run(module, am.modules);

@@ -12,8 +12,13 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
+
+#include <optional>
 
 using namespace llvm;
 
@@ -56,8 +61,123 @@ public:
 
   bool hasSynchronisation() const { return !syncBlocks_.empty(); }
 
-  /// Copies the cheap trees at their uses; true if anything changed.
+  /// Rewrites induction variables, then copies the cheap trees at their
+  /// uses; true if anything changed.
   bool run(Function &function) {
+    bool changed = rewriteInductionVariables(function);
+    sizes_.clear(); // erased phis may share addresses with new values
+    return copyTreesAtUses(function) || changed;
+  }
+
+private:
+  //===--------------------------------------------------------------------===//
+  // Induction variables of loops with a synchronisation point.
+  //===--------------------------------------------------------------------===//
+
+  /// `phi` = [start, preheader], [phi +/- step, latch] with `step` defined
+  /// outside `loop`: its start, its step and whether it counts down.
+  struct Recurrence {
+    PHINode *phi;
+    Value *start, *step;
+    BinaryOperator *next;
+  };
+
+  static std::optional<Recurrence> matchRecurrence(PHINode &phi, Loop &loop,
+                                                   BasicBlock *preheader,
+                                                   BasicBlock *latch) {
+    if (!phi.getType()->isIntegerTy() || phi.getNumIncomingValues() != 2)
+      return std::nullopt;
+    auto *next = dyn_cast<BinaryOperator>(phi.getIncomingValueForBlock(latch));
+    if (!next || phi.getBasicBlockIndex(preheader) < 0)
+      return std::nullopt;
+    Value *step = nullptr;
+    if (next->getOpcode() == Instruction::Add)
+      step = next->getOperand(0) == &phi   ? next->getOperand(1)
+             : next->getOperand(1) == &phi ? next->getOperand(0)
+                                           : nullptr;
+    else if (next->getOpcode() == Instruction::Sub && next->getOperand(0) == &phi)
+      step = next->getOperand(1);
+    auto *stepInst = dyn_cast_or_null<Instruction>(step);
+    if (!step || (stepInst && loop.contains(stepInst)))
+      return std::nullopt;
+    return Recurrence{&phi, phi.getIncomingValueForBlock(preheader), step, next};
+  }
+
+  static bool isCounter(const Recurrence &r) {
+    auto *start = dyn_cast<ConstantInt>(r.start);
+    auto *step = dyn_cast<ConstantInt>(r.step);
+    return start && step && start->isZero() && step->isOne() &&
+           r.next->getOpcode() == Instruction::Add;
+  }
+
+  bool containsSynchronisation(const Loop &loop) const {
+    return any_of(loop.blocks(), [&](BasicBlock *block) { return syncBlocks_.contains(block); });
+  }
+
+  /// In a loop that synchronises, an induction variable whose start is
+  /// computed from the thread position (`row * n + threadIdx.x`) becomes
+  /// `start + step * trip`, with `trip` the loop's trip counter (a
+  /// block-uniform value): then no per-thread value of it needs to be kept
+  /// across the barrier, and its addresses stay consecutive across threads.
+  /// Exact in wrapping integer arithmetic.
+  bool rewriteInductionVariables(Function &function) {
+    DominatorTree dominators(function);
+    LoopInfo loops(dominators);
+    bool changed = false;
+    for (Loop *loop : loops.getLoopsInPreorder()) {
+      BasicBlock *preheader = loop->getLoopPreheader();
+      BasicBlock *latch = loop->getLoopLatch();
+      if (!preheader || !latch || !containsSynchronisation(*loop))
+        continue;
+      BasicBlock *header = loop->getHeader();
+      std::vector<Recurrence> rewrite;
+      DenseMap<Type *, PHINode *> counters;
+      for (PHINode &phi : header->phis()) {
+        std::optional<Recurrence> r = matchRecurrence(phi, *loop, preheader, latch);
+        if (!r)
+          continue;
+        if (isCounter(*r))
+          counters.try_emplace(phi.getType(), &phi);
+        else if (!isLeaf(r->start) && isa<Instruction>(r->start) &&
+                 treeSize(cast<Instruction>(r->start)) != 0)
+          rewrite.push_back(*r);
+      }
+      for (const Recurrence &r : rewrite) {
+        PHINode *&counter = counters[r.phi->getType()];
+        if (!counter)
+          counter = createCounter(r.phi->getType(), header, preheader, latch);
+        IRBuilder<> b(header, header->getFirstInsertionPt());
+        Value *offset = b.CreateMul(r.step, counter);
+        Value *value = r.next->getOpcode() == Instruction::Add
+                           ? b.CreateAdd(r.start, offset)
+                           : b.CreateSub(r.start, offset);
+        value->takeName(r.phi);
+        r.phi->replaceAllUsesWith(value);
+        r.phi->eraseFromParent();
+        if (r.next->use_empty())
+          r.next->eraseFromParent();
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  static PHINode *createCounter(Type *type, BasicBlock *header,
+                                BasicBlock *preheader, BasicBlock *latch) {
+    IRBuilder<> b(header, header->begin());
+    PHINode *counter = b.CreatePHI(type, 2, "trip");
+    b.SetInsertPoint(latch->getTerminator());
+    Value *next = b.CreateAdd(counter, ConstantInt::get(type, 1), "trip.next");
+    counter->addIncoming(ConstantInt::get(type, 0), preheader);
+    counter->addIncoming(next, latch);
+    return counter;
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Copies of the cheap trees.
+  //===--------------------------------------------------------------------===//
+
+  bool copyTreesAtUses(Function &function) {
     std::vector<Use *> roots;
     for (Instruction &inst : instructions(function))
       if (treeSize(&inst) != 0)
@@ -76,7 +196,6 @@ public:
     return !roots.empty();
   }
 
-private:
   /// Values every thread sees the same everywhere in the body.
   bool isLeaf(Value *value) const {
     if (auto *inst = dyn_cast<Instruction>(value))
@@ -118,16 +237,16 @@ private:
   }
 
   /// A use the value could be live at a barrier for: in another block, or
-  /// in a block that synchronises. Uses inside the tree of another cheap
-  /// value are copied with that tree instead.
+  /// in a block that synchronises. A use by another cheap value in the same
+  /// block is copied with that value's tree instead.
   bool needsCopy(Instruction &inst, Use &use) {
     auto *user = cast<Instruction>(use.getUser());
-    if (!isa<PHINode>(user) && treeSize(user) != 0)
-      return false;
     BasicBlock *block = user->getParent();
     if (auto *phi = dyn_cast<PHINode>(user))
       block = phi->getIncomingBlock(use);
-    return block != inst.getParent() || syncBlocks_.contains(block);
+    if (block != inst.getParent() || syncBlocks_.contains(block))
+      return true;
+    return false; // a same-block user: it is copied, or it keeps `inst`
   }
 
   Value *copyTree(Instruction *inst, Instruction *at,

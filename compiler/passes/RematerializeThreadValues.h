@@ -15,7 +15,12 @@
 //      per-thread stack slot: every use after the barrier reloads it, so
 //      the vectorizer sees `load (arena + slot[tid])`, a gather, instead of
 //      a consecutive or broadcast address.
-// OUT: every use of such a value outside its defining block (and every use
+// OUT: first, in a loop that synchronises, an induction variable whose
+//      start is such a value (`row * n + threadIdx.x`, stepping by a value
+//      defined outside the loop) becomes `start + step * trip`, where
+//      `trip` is the loop's trip counter phi (0, 1, ...; created if the
+//      loop has none): the counter is block-uniform, the rest recomputable.
+//      Then every use of such a value outside its defining block (and every use
 //      in a block with a synchronisation point) gets its own copy of the
 //      pure, side-effect-free expression tree (at most kMaxTreeSize
 //      instructions), computed right before the use; the originals left
