@@ -6,6 +6,7 @@
 #include "passes/SubCfgFormation.h"
 
 #include "passes/ThreadLoops.h"
+#include "passes/UniformSlots.h"
 #include "passes/WarpCollectives.h"
 #include "translate/PtxToNvvm.h"
 
@@ -327,6 +328,8 @@ private:
     IRBuilder<> entry(unpack_->getTerminator());
     AllocaInst *slot = entry.CreateAlloca(inst.getType(), threads_,
                                           inst.getName() + ".slot");
+    if (!isVarying(&inst) && !scheduled_) // UniformSlotsPass makes it scalar
+      slot->setMetadata(kUniformSlotMetadata, MDNode::get(context_, {}));
     std::vector<Use *> uses;
     for (Use &use : inst.uses())
       uses.push_back(&use);
