@@ -223,6 +223,7 @@ private:
   void translateWmmaMma(const ptx::Instruction &inst);
   /// laneid / 2 and laneid % 2 (i32): where the lane's fragment sits.
   std::pair<llvm::Value *, llvm::Value *> wmmaLanePosition();
+  void callWarpAllGather(llvm::Value *dst, llvm::Value *src, unsigned bytes);
   // --- end: wmma ---
 
   void unsupported(const ptx::Instruction &inst, llvm::StringRef why = "");

@@ -7,10 +7,12 @@
 // In: wmma.load.{a,b,c}, wmma.store.d and wmma.mma of shape m16n16k16 with
 // f16 or u8/s8 multiplicands and f32, f16 or s32 accumulators, any layout
 // (.row/.col), any state space. Out: per-thread loads and stores of the
-// fragment elements, and for wmma.mma a multiply-accumulate whose missing
-// operands are gathered from the other lanes with llvm.nvvm.shfl.sync.idx,
-// i.e. with the warp collectives the CPU lowering already knows
-// (passes/WarpCollectives.cpp). No new intrinsic, no new service.
+// fragment elements, and for wmma.mma one warp collective,
+// `__cuport_warp_allgather` (passes/WarpCollectives.h), that hands every
+// lane the registers of the warp it needs, followed by the lane's own
+// multiply-accumulate. A collective is a split point of the CPU lowering;
+// one per mma keeps kernels with wmma in loops as cheap to compile as any
+// kernel with a __syncwarp.
 //
 // PTX leaves the fragment layout (which lane holds which element) to the
 // implementation; a program may only load, store, multiply and apply
@@ -29,16 +31,15 @@
 // memory layout (.row: element (i, j) at i * ldm + j; .col: at j * ldm + i,
 // in elements; ldm defaults to 16) only decides where each element is read
 // or written. The accumulator layout puts D[g][8h..8h+7] in lane l, so
-// wmma.mma finds row g of A in its own registers (f16) or in its own and
-// its neighbour's (u8/s8), and gathers the eight columns of B it needs from
-// lanes 2c and 2c+1: 64 shuffles (f16), 34 (u8/s8). Products are exact in
+// wmma.mma finds row g of A in its own registers (f16) or in lanes 2g and
+// 2g+1 (u8/s8), and the eight columns of B it needs in lanes 2c (and 2c+1)
+// of the gathered registers (B's 8 per lane for f16: 1 KB; A's and B's 4
+// for 8-bit types: 512 bytes, per thread). Products are exact in
 // f32 (f16 x f16) or i32 (8 x 8 bits); sums are f32 in k order, or wrapping
 // i32 (.satfinite: clamped to the s32 range).
 //
 //===----------------------------------------------------------------------===//
 #include "translate/FunctionTranslator.h"
-
-#include "llvm/IR/IntrinsicsNVPTX.h"
 
 using namespace llvm;
 
@@ -93,6 +94,24 @@ std::vector<const ptx::Operand *> registersOf(const ptx::Operand &op) {
 }
 
 } // namespace
+
+/// `__cuport_warp_allgather(dst, src, bytes, mask)` (passes/WarpCollectives.h):
+/// every lane's `bytes` at `src` land at dst + lane * bytes; wmma is
+/// `.sync.aligned`, so all 32 lanes are members.
+void FunctionTranslator::callWarpAllGather(Value *dst, Value *src, unsigned bytes) {
+  FunctionCallee callee = mc_.module.getOrInsertFunction(
+      "__cuport_warp_allgather",
+      FunctionType::get(b_.getVoidTy(),
+                        {dst->getType(), src->getType(), b_.getInt32Ty(), b_.getInt32Ty()},
+                        false));
+  if (auto *function = dyn_cast<Function>(callee.getCallee())) {
+    function->addFnAttr(Attribute::Convergent);
+    function->addFnAttr(Attribute::NoUnwind);
+  }
+  CallInst *call =
+      b_.CreateCall(callee, {dst, src, b_.getInt32(bytes), b_.getInt32(0xFFFFFFFFu)});
+  call->addFnAttr(Attribute::Convergent);
+}
 
 /// The lane's position: g = laneid / 2 and h = laneid % 2, as i32.
 std::pair<Value *, Value *> FunctionTranslator::wmmaLanePosition() {
@@ -251,10 +270,28 @@ void FunctionTranslator::translateWmmaMma(const ptx::Instruction &inst) {
     return;
 
   auto [g, h] = wmmaLanePosition();
-  Value *allLanes = b_.getInt32(0xFFFFFFFFu);
-  auto shuffle = [&](Value *value, Value *lane) {
-    return b_.CreateIntrinsic(Intrinsic::nvvm_shfl_sync_idx_i32, {},
-                              {allLanes, value, lane, b_.getInt32(0x1F)});
+  // One collective: every lane publishes the registers others need (B for
+  // f16; A and B for 8-bit types) and receives the warp's, lane by lane.
+  std::vector<Value *> published = bValues;
+  if (integer)
+    published.insert(published.begin(), aValues.begin(), aValues.end());
+  unsigned perLane = published.size();
+  Type *laneType = ArrayType::get(b_.getInt32Ty(), perLane);
+  Type *warpType = ArrayType::get(laneType, 32);
+  AllocaInst *mine, *gathered;
+  {
+    IRBuilder<> entry(allocaBlock_, allocaBlock_->begin());
+    mine = entry.CreateAlloca(laneType, nullptr, "wmma.mine");
+    gathered = entry.CreateAlloca(warpType, nullptr, "wmma.warp");
+  }
+  for (unsigned r = 0; r < perLane; ++r)
+    b_.CreateStore(published[r], b_.CreateConstInBoundsGEP2_32(laneType, mine, 0, r));
+  callWarpAllGather(gathered, mine, perLane * 4);
+  // Register r of lane `lane` (i32) as the warp published it.
+  auto laneRegister = [&](Value *lane, unsigned r) {
+    Value *slot = b_.CreateInBoundsGEP(warpType, gathered,
+                                       {b_.getInt32(0), lane, b_.getInt32(r)});
+    return b_.CreateLoad(b_.getInt32Ty(), slot);
   };
   auto unpack = [&](Value *reg, unsigned k, unsigned bits) {
     return b_.CreateTrunc(b_.CreateLShr(reg, k * bits), b_.getIntNTy(bits));
@@ -268,18 +305,15 @@ void FunctionTranslator::translateWmmaMma(const ptx::Instruction &inst) {
           b_.CreateBitCast(unpack(aValues[k / 2], k % 2, 16), b_.getHalfTy()),
           b_.getFloatTy());
   } else {
-    // k 0..7 in lane 2g, 8..15 in lane 2g+1: this lane's and its neighbour's.
-    Value *lane = b_.CreateAdd(b_.CreateShl(g, 1), h);
-    Value *neighbour = b_.CreateXor(lane, 1);
+    // k 0..7 in lane 2g, 8..15 in lane 2g+1 (registers 0 and 1).
     bool isSigned = aType == ptx::Type::S8;
-    Value *upper = b_.CreateICmpNE(h, b_.getInt32(0));
-    for (unsigned r = 0; r < 2; ++r) {
-      Value *theirs = shuffle(aValues[r], neighbour);
-      Value *low = b_.CreateSelect(upper, theirs, aValues[r]);
-      Value *high = b_.CreateSelect(upper, aValues[r], theirs);
-      for (unsigned k = 0; k < 4; ++k) {
-        aRow[4 * r + k] = b_.CreateIntCast(unpack(low, k, 8), b_.getInt32Ty(), isSigned);
-        aRow[8 + 4 * r + k] = b_.CreateIntCast(unpack(high, k, 8), b_.getInt32Ty(), isSigned);
+    for (unsigned part = 0; part < 2; ++part) {
+      Value *lane = b_.CreateAdd(b_.CreateShl(g, 1), b_.getInt32(part));
+      for (unsigned r = 0; r < 2; ++r) {
+        Value *reg = laneRegister(lane, r);
+        for (unsigned k = 0; k < 4; ++k)
+          aRow[8 * part + 4 * r + k] =
+              b_.CreateIntCast(unpack(reg, k, 8), b_.getInt32Ty(), isSigned);
       }
     }
   }
@@ -293,16 +327,17 @@ void FunctionTranslator::translateWmmaMma(const ptx::Instruction &inst) {
     std::vector<Value *> bColumn(kTile);
     if (!integer) {
       for (unsigned r = 0; r < 8; ++r) {
-        Value *reg = shuffle(bValues[r], owner);
+        Value *reg = laneRegister(owner, r);
         for (unsigned k = 0; k < 2; ++k)
           bColumn[2 * r + k] = b_.CreateFPExt(
               b_.CreateBitCast(unpack(reg, k, 16), b_.getHalfTy()), b_.getFloatTy());
       }
     } else {
+      // B's registers follow A's two in what each lane published.
       bool isSigned = bType == ptx::Type::S8;
       for (unsigned part = 0; part < 2; ++part)
         for (unsigned r = 0; r < 2; ++r) {
-          Value *reg = shuffle(bValues[r], b_.CreateAdd(owner, b_.getInt32(part)));
+          Value *reg = laneRegister(b_.CreateAdd(owner, b_.getInt32(part)), 2 + r);
           for (unsigned k = 0; k < 4; ++k)
             bColumn[8 * part + 4 * r + k] =
                 b_.CreateIntCast(unpack(reg, k, 8), b_.getInt32Ty(), isSigned);
