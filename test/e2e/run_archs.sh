@@ -45,7 +45,7 @@ run)
     status=$?
     if [ $status -ne 0 ] || ! grep -q PASSED "$work/out"; then
       failed "$name on compute_$arch: exit status $status"
-      tail -20 "$work/out" "$work/err"
+      tail -n 20 "$work/out" "$work/err"
       continue
     fi
     grep -q "loading the PTX of .*compute_$arch\b" "$work/err" ||
