@@ -35,9 +35,6 @@
 //        than the constant 0 or with a thread count (count 0: all threads
 //        of the CTA); OP is popc, and, or; c is 0 or 1; the result is the
 //        population count, or 0/1 for and/or.
-//   void __cuport_warp_allgather(ptr dst, ptr src, i32 bytes, i32 mask)
-//        every lane's `bytes` at src to dst + lane * bytes in every lane:
-//        the one collective of wmma.mma (Wmma.cpp)
 //
 // PTX semantics that matter: the source predicate of vote and bar.red may be
 // negated (`!%p`); shfl's optional predicate output says whether the source
