@@ -250,6 +250,8 @@ void FunctionTranslator::translateWmmaMma(const ptx::Instruction &inst) {
       (!integer && (cType == ptx::Type::S32 || dType == ptx::Type::S32)))
     return unsupported(inst, "wmma.mma supports f16 x f16 + f32/f16 and "
                              "u8/s8 x u8/s8 + s32");
+  if (!integer && inst.has("satfinite"))
+    return unsupported(inst, "wmma.mma .satfinite on floating-point accumulators");
   std::vector<const ptx::Operand *> dRegs = registersOf(inst.operands[0]),
                                     aRegs = registersOf(inst.operands[1]),
                                     bRegs = registersOf(inst.operands[2]),
