@@ -340,6 +340,7 @@ void FunctionTranslator::dispatch(const ptx::Instruction &inst) {
       {"activemask", &FunctionTranslator::translateActivemask},
       {"redux", &FunctionTranslator::translateRedux},
       // --- end: control ---
+      {"wmma", &FunctionTranslator::translateWmma},
   };
   auto it = handlers.find(inst.opcode);
   if (it == handlers.end()) {

@@ -217,6 +217,14 @@ private:
   /// Writes {value, i1} to `%d|%p` (the predicate only if it is named).
   void writePair(const ptx::Operand &dst, llvm::Value *pair, ptx::Type type);
   // --- end: control ---
+  // --- family: warp matrix multiply-accumulate (Wmma.cpp) ---
+  void translateWmma(const ptx::Instruction &inst);
+  void translateWmmaLoadStore(const ptx::Instruction &inst);
+  void translateWmmaMma(const ptx::Instruction &inst);
+  /// laneid / 2 and laneid % 2 (i32): where the lane's fragment sits.
+  std::pair<llvm::Value *, llvm::Value *> wmmaLanePosition();
+  void callWarpAllGather(llvm::Value *dst, llvm::Value *src, unsigned bytes);
+  // --- end: wmma ---
 
   void unsupported(const ptx::Instruction &inst, llvm::StringRef why = "");
   void expectOperands(const ptx::Instruction &inst, size_t count);

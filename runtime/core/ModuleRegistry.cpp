@@ -10,8 +10,35 @@
 #include "fatbin/FatbinReader.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <string>
 
 namespace cuport::rt {
+
+namespace {
+
+/// CUPORT_PTX_ARCH=NN: choose PTX as for a device of compute capability
+/// N.N instead of the backend's (to run the compute_NN PTX of a
+/// multi-architecture fatbinary; docs/architecture.md). Unset, empty or
+/// not a number: no override.
+std::optional<unsigned> ptxArchOverride() {
+  const char *value = std::getenv("CUPORT_PTX_ARCH");
+  if (!value || !*value)
+    return std::nullopt;
+  std::string text(value);
+  if (text.rfind("sm_", 0) == 0 || text.rfind("compute_", 0) == 0)
+    text = text.substr(text.find('_') + 1);
+  char *end = nullptr;
+  unsigned long sm = std::strtoul(text.c_str(), &end, 10);
+  if (*end || sm < 10 || sm > 1000) {
+    log().warn("CUPORT_PTX_ARCH='{}' is not an architecture such as 80; ignored", value);
+    return std::nullopt;
+  }
+  return unsigned(sm);
+}
+
+} // namespace
 
 FatbinModule *ModuleRegistry::registerFatbinary(const void *wrapper) {
   std::lock_guard lock(mutex_);
@@ -133,6 +160,10 @@ cudaError_t ModuleRegistry::load(FatbinModule &module, Device &device) {
   }
   const backend::DeviceProperties &properties = device.backend->properties();
   unsigned sm = unsigned(properties.computeMajor * 10 + properties.computeMinor);
+  if (std::optional<unsigned> forced = ptxArchOverride()) {
+    log().info("CUPORT_PTX_ARCH: choosing PTX as for sm_{} (device: sm_{})", *forced, sm);
+    sm = *forced;
+  }
   auto selected = fatbin::selectPtx(*image, sm);
   if (!selected) {
     log().error("no kernel image for the device (compute capability {}.{}): {}",
@@ -144,6 +175,7 @@ cudaError_t ModuleRegistry::load(FatbinModule &module, Device &device) {
   std::vector<std::string> texts;
   std::vector<backend::ModuleImage> images;
   for (const fatbin::Entry *entry : *selected) {
+    log().info("loading the PTX of {}", entry->describe());
     auto text = fatbin::extractPtx(*entry);
     if (!text) {
       log().error("cannot read the PTX of {}: {}", entry->describe(), text.error());
