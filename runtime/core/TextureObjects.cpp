@@ -1,0 +1,235 @@
+//===- core/TextureObjects.cpp - Texture and surface objects --------------===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+#include "core/TextureObjects.h"
+
+#include "core/Arrays.h"
+#include "core/Runtime.h"
+
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace cuport::rt {
+
+namespace {
+
+namespace tx = cuport::texture;
+
+struct ObjectRegistry {
+  std::mutex mutex;
+  std::unordered_map<unsigned long long, std::unique_ptr<TextureObject>> objects;
+};
+
+ObjectRegistry &registry() {
+  static ObjectRegistry *instance = new ObjectRegistry; // outlives static destructors
+  return *instance;
+}
+
+/// The format fields of a descriptor for linear or pitched memory.
+cudaError_t describeFormat(const cudaChannelFormatDesc &format, tx::TextureDescriptor *d) {
+  cudaError_t error = cudaSuccess;
+  size_t texelBytes = texelBytesOf(format, &error);
+  if (!texelBytes)
+    return error;
+  d->texelBytes = uint32_t(texelBytes);
+  d->channelBits = uint32_t(format.x);
+  d->channels = d->texelBytes * 8 / d->channelBits;
+  d->channelKind = format.f == cudaChannelFormatKindSigned     ? tx::ChannelSigned
+                   : format.f == cudaChannelFormatKindUnsigned ? tx::ChannelUnsigned
+                                                               : tx::ChannelFloat;
+  return cudaSuccess;
+}
+
+/// Linear memory `pointer` of `bytes` is device memory the runtime gave out.
+bool isDeviceRange(const void *pointer, size_t bytes) {
+  std::optional<Allocation> allocation = Runtime::instance().allocations().find(pointer);
+  return allocation && allocation->kind != backend::MemoryKind::PinnedHost &&
+         Runtime::instance().allocations().contains(pointer, bytes);
+}
+
+// The alignment of texture memory: cuport's devices report 512
+// (cudaDeviceProp::textureAlignment) but their cudaMalloc guarantees 256,
+// as CUDA's does; a base that cudaMalloc returned is always accepted.
+// Pitches: texturePitchAlignment. The most texels of a linear texture:
+// cudaDeviceGetTexture1DLinearMaxWidth, 2^28.
+constexpr uintptr_t kTextureAlignment = 256;
+constexpr size_t kTexturePitchAlignment = 32;
+constexpr uint64_t kMaxTexture1DLinear = uint64_t(1) << 28;
+
+/// The descriptor of a texture or surface resource.
+cudaError_t describeResource(const cudaResourceDesc &resource, tx::TextureDescriptor *d) {
+  switch (resource.resType) {
+  case cudaResourceTypeArray: {
+    ArrayObject *array = findArray(resource.res.array.array);
+    if (!array)
+      return cudaErrorInvalidResourceHandle;
+    *d = describeArray(*array);
+    return cudaSuccess;
+  }
+  case cudaResourceTypeMipmappedArray: {
+    MipmappedArrayObject *mipmap = findMipmappedArray(resource.res.mipmap.mipmap);
+    if (!mipmap)
+      return cudaErrorInvalidResourceHandle;
+    *d = describeArray(*mipmap->levels.front());
+    d->mipmapLevels = uint32_t(mipmap->levels.size());
+    return cudaSuccess;
+  }
+  case cudaResourceTypeLinear: {
+    const auto &linear = resource.res.linear;
+    if (cudaError_t bad = describeFormat(linear.desc, d))
+      return bad;
+    if (!linear.devPtr || linear.sizeInBytes < d->texelBytes ||
+        reinterpret_cast<uintptr_t>(linear.devPtr) % kTextureAlignment != 0 ||
+        !isDeviceRange(linear.devPtr, linear.sizeInBytes))
+      return cudaErrorInvalidValue;
+    d->width = linear.sizeInBytes / d->texelBytes;
+    if (d->width > kMaxTexture1DLinear)
+      return cudaErrorInvalidValue;
+    d->data = linear.devPtr;
+    d->pitch = d->slicePitch = linear.sizeInBytes;
+    d->linearMemory = 1;
+    return cudaSuccess;
+  }
+  case cudaResourceTypePitch2D: {
+    const auto &pitched = resource.res.pitch2D;
+    if (cudaError_t bad = describeFormat(pitched.desc, d))
+      return bad;
+    if (!pitched.devPtr || pitched.width == 0 || pitched.height == 0 ||
+        pitched.width * d->texelBytes > pitched.pitchInBytes ||
+        pitched.pitchInBytes % kTexturePitchAlignment != 0 ||
+        reinterpret_cast<uintptr_t>(pitched.devPtr) % kTextureAlignment != 0 ||
+        !isDeviceRange(pitched.devPtr,
+                       pitched.pitchInBytes * (pitched.height - 1) +
+                           pitched.width * d->texelBytes))
+      return cudaErrorInvalidValue;
+    d->dimensions = 2;
+    d->width = pitched.width;
+    d->height = pitched.height;
+    d->pitch = pitched.pitchInBytes;
+    d->slicePitch = pitched.pitchInBytes * pitched.height;
+    d->data = pitched.devPtr;
+    return cudaSuccess;
+  }
+  default:
+    return cudaErrorInvalidValue;
+  }
+}
+
+/// Applies a cudaTextureDesc, with CUDA's rules on what combines.
+cudaError_t applySampling(const cudaTextureDesc &texture, tx::TextureDescriptor *d) {
+  for (int axis = 0; axis < 3; ++axis) {
+    if (unsigned(texture.addressMode[axis]) > cudaAddressModeBorder)
+      return cudaErrorInvalidValue;
+    d->addressMode[axis] = uint32_t(texture.addressMode[axis]);
+  }
+  if (unsigned(texture.filterMode) > cudaFilterModeLinear ||
+      unsigned(texture.readMode) > cudaReadModeNormalizedFloat)
+    return cudaErrorInvalidValue;
+  bool integer = d->channelKind != tx::ChannelFloat;
+  // Normalized float reads exist for 8- and 16-bit integers only, and only
+  // float results can be filtered linearly.
+  if (texture.readMode == cudaReadModeNormalizedFloat && integer && d->channelBits == 32)
+    return cudaErrorInvalidValue;
+  if (texture.filterMode == cudaFilterModeLinear && integer &&
+      texture.readMode != cudaReadModeNormalizedFloat)
+    return cudaErrorInvalidValue;
+  d->filterMode = uint32_t(texture.filterMode);
+  d->readMode = integer ? uint32_t(texture.readMode) : tx::ReadElementType;
+  d->normalizedCoords = texture.normalizedCoords ? 1 : 0;
+  for (int c = 0; c < 4; ++c)
+    d->borderColor[c] = texture.borderColor[c];
+  return cudaSuccess;
+}
+
+cudaError_t registerObject(std::unique_ptr<TextureObject> object,
+                           unsigned long long *out) {
+  Device *device = nullptr;
+  if (cudaError_t error = Runtime::instance().currentDevice(&device))
+    return error;
+  object->device = device->ordinal;
+  auto handle = reinterpret_cast<unsigned long long>(&object->descriptor);
+  ObjectRegistry &objects = registry();
+  std::lock_guard lock(objects.mutex);
+  objects.objects.emplace(handle, std::move(object));
+  *out = handle;
+  return cudaSuccess;
+}
+
+} // namespace
+
+cudaError_t createTextureObject(const cudaResourceDesc *resource,
+                                const cudaTextureDesc *texture,
+                                const cudaResourceViewDesc *view,
+                                cudaTextureObject_t *out) {
+  if (!out || !resource || !texture)
+    return cudaErrorInvalidValue;
+  auto object = std::make_unique<TextureObject>();
+  if (cudaError_t error = describeResource(*resource, &object->descriptor))
+    return error;
+  if (cudaError_t error = applySampling(*texture, &object->descriptor))
+    return error;
+  if (view) {
+    // Views apply to arrays only; cuport records them for
+    // cudaGetTextureObjectResourceViewDesc but samples the whole resource.
+    if (resource->resType != cudaResourceTypeArray &&
+        resource->resType != cudaResourceTypeMipmappedArray)
+      return cudaErrorInvalidValue;
+    object->view = *view;
+    object->hasView = true;
+  }
+  object->descriptor.magic = tx::kTextureMagic;
+  object->resource = *resource;
+  object->texture = *texture;
+  return registerObject(std::move(object), out);
+}
+
+cudaError_t createSurfaceObject(const cudaResourceDesc *resource,
+                                cudaSurfaceObject_t *out) {
+  if (!out || !resource)
+    return cudaErrorInvalidValue;
+  if (resource->resType != cudaResourceTypeArray)
+    return cudaErrorInvalidValue;
+  ArrayObject *array = findArray(resource->res.array.array);
+  if (!array)
+    return cudaErrorInvalidResourceHandle;
+  if (!(array->flags & cudaArraySurfaceLoadStore))
+    return cudaErrorInvalidValue;
+  auto object = std::make_unique<TextureObject>();
+  object->descriptor = describeArray(*array);
+  object->descriptor.magic = tx::kSurfaceMagic;
+  object->resource = *resource;
+  return registerObject(std::move(object), out);
+}
+
+const TextureObject *findTextureObject(unsigned long long handle, bool surface) {
+  ObjectRegistry &objects = registry();
+  std::lock_guard lock(objects.mutex);
+  auto it = objects.objects.find(handle);
+  if (it == objects.objects.end())
+    return nullptr;
+  uint32_t magic = surface ? tx::kSurfaceMagic : tx::kTextureMagic;
+  return it->second->descriptor.magic == magic ? it->second.get() : nullptr;
+}
+
+cudaError_t destroyTextureObject(unsigned long long handle, bool surface) {
+  std::unique_ptr<TextureObject> object;
+  {
+    ObjectRegistry &objects = registry();
+    std::lock_guard lock(objects.mutex);
+    auto it = objects.objects.find(handle);
+    uint32_t magic = surface ? tx::kSurfaceMagic : tx::kTextureMagic;
+    if (it == objects.objects.end() || it->second->descriptor.magic != magic)
+      return cudaErrorInvalidValue;
+    object = std::move(it->second);
+    objects.objects.erase(it);
+  }
+  if (Device *device = Runtime::instance().device(object->device))
+    (void)device->synchronize(); // running kernels may still read it
+  object->descriptor.magic = 0;
+  return cudaSuccess;
+}
+
+} // namespace cuport::rt
