@@ -350,4 +350,80 @@ cudaError_t copyRegion(const CopySide &dst, const CopySide &src, size_t widthByt
   return target.device->synchronizeQueue(*target.queue);
 }
 
+cudaError_t arrayCopySide(cudaArray_const_t handle, size_t xBytes, size_t y, size_t z,
+                          size_t widthBytes, size_t height, size_t depth, CopySide *side) {
+  ArrayObject *array = findArray(handle);
+  if (!array)
+    return cudaErrorInvalidResourceHandle;
+  if (xBytes + widthBytes > array->rowBytes || y + height > array->height ||
+      z + depth > array->depth)
+    return cudaErrorInvalidValue;
+  side->pitch = array->rowBytes;
+  side->slicePitch = array->rowBytes * array->height;
+  side->base = static_cast<const std::byte *>(array->data) + z * side->slicePitch +
+               y * array->rowBytes + xBytes;
+  side->device = true;
+  return cudaSuccess;
+}
+
+cudaError_t linearCopySide(const void *pointer, size_t pitch, size_t rowsPerSlice,
+                           size_t xBytes, size_t y, size_t z, size_t widthBytes,
+                           size_t height, size_t depth, cudaMemcpyKind kind,
+                           bool isDestination, CopySide *side) {
+  bool device = false;
+  if (!linearSideIsDevice(kind, pointer, isDestination, &device))
+    return cudaErrorInvalidMemcpyDirection;
+  if (!pointer)
+    return cudaErrorInvalidValue;
+  if (xBytes + widthBytes > pitch)
+    return cudaErrorInvalidPitchValue;
+  side->pitch = pitch;
+  side->slicePitch = pitch * rowsPerSlice;
+  side->base = static_cast<const std::byte *>(pointer) + z * side->slicePitch + y * pitch +
+               xBytes;
+  side->device = device;
+  if (device && height && depth &&
+      !Runtime::instance().allocations().contains(
+          side->base, (depth - 1) * side->slicePitch + (height - 1) * pitch + widthBytes))
+    return cudaErrorInvalidValue;
+  return cudaSuccess;
+}
+
+cudaError_t copy3DWithArray(const cudaMemcpy3DParms &p, cudaStream_t stream, bool async) {
+  // Exactly one source and one destination.
+  if (bool(p.srcArray) == bool(p.srcPtr.ptr) || bool(p.dstArray) == bool(p.dstPtr.ptr))
+    return cudaErrorInvalidValue;
+  ArrayObject *srcArray = p.srcArray ? findArray(p.srcArray) : nullptr;
+  ArrayObject *dstArray = p.dstArray ? findArray(p.dstArray) : nullptr;
+  if ((p.srcArray && !srcArray) || (p.dstArray && !dstArray))
+    return cudaErrorInvalidResourceHandle;
+  if (srcArray && dstArray && srcArray->texelBytes != dstArray->texelBytes)
+    return cudaErrorInvalidValue;
+  if (p.extent.width == 0 || p.extent.height == 0 || p.extent.depth == 0)
+    return cudaSuccess;
+  size_t texelBytes = srcArray ? srcArray->texelBytes : dstArray->texelBytes;
+  size_t widthBytes = p.extent.width * texelBytes;
+  cudaMemcpyKind kind = p.kind;
+  if (srcArray && dstArray && kind != cudaMemcpyDeviceToDevice && kind != cudaMemcpyDefault)
+    return cudaErrorInvalidMemcpyDirection;
+  CopySide dst, src;
+  cudaError_t error =
+      srcArray ? arrayCopySide(p.srcArray, p.srcPos.x * texelBytes, p.srcPos.y, p.srcPos.z,
+                               widthBytes, p.extent.height, p.extent.depth, &src)
+               : linearCopySide(p.srcPtr.ptr, p.srcPtr.pitch, p.srcPtr.ysize, p.srcPos.x,
+                                p.srcPos.y, p.srcPos.z, widthBytes, p.extent.height,
+                                p.extent.depth, kind, false, &src);
+  if (error)
+    return error;
+  error = dstArray ? arrayCopySide(p.dstArray, p.dstPos.x * texelBytes, p.dstPos.y,
+                                   p.dstPos.z, widthBytes, p.extent.height, p.extent.depth,
+                                   &dst)
+                   : linearCopySide(p.dstPtr.ptr, p.dstPtr.pitch, p.dstPtr.ysize, p.dstPos.x,
+                                    p.dstPos.y, p.dstPos.z, widthBytes, p.extent.height,
+                                    p.extent.depth, kind, true, &dst);
+  if (error)
+    return error;
+  return copyRegion(dst, src, widthBytes, p.extent.height, p.extent.depth, stream, async);
+}
+
 } // namespace cuport::rt

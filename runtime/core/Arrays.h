@@ -94,6 +94,29 @@ struct CopySide {
 cudaError_t copyRegion(const CopySide &dst, const CopySide &src, size_t widthBytes,
                        size_t height, size_t depth, cudaStream_t stream, bool async);
 
+/// The array side of a copy: `widthBytes` x `height` x `depth` starting
+/// at byte `xBytes` of row `y` of slice `z`. cudaErrorInvalidResourceHandle
+/// for an unknown array, cudaErrorInvalidValue when the box leaves it.
+cudaError_t arrayCopySide(cudaArray_const_t array, size_t xBytes, size_t y, size_t z,
+                          size_t widthBytes, size_t height, size_t depth, CopySide *side);
+
+/// The linear side of a copy: rows `pitch` apart, slices `rowsPerSlice`
+/// rows apart, the box starting at byte `xBytes` of row `y` of slice `z`.
+/// The direction comes from `kind` (cudaErrorInvalidMemcpyDirection when
+/// it does not fit); device memory must lie inside one allocation.
+cudaError_t linearCopySide(const void *pointer, size_t pitch, size_t rowsPerSlice,
+                           size_t xBytes, size_t y, size_t z, size_t widthBytes,
+                           size_t height, size_t depth, cudaMemcpyKind kind,
+                           bool isDestination, CopySide *side);
+
+/// cudaMemcpy3D / cudaMemcpy3DAsync when either side is a CUDA array: the
+/// extent and an array's position count its elements, a pitched pointer's
+/// position x counts bytes (CUDA's rules). The Memory section's 3D copies
+/// hand such copies here: `if (p->srcArray || p->dstArray) return
+/// copy3DWithArray(*p, stream, async);`.
+cudaError_t copy3DWithArray(const cudaMemcpy3DParms &parms, cudaStream_t stream,
+                            bool async);
+
 /// Whether the linear side of an array copy is device memory, per `kind`
 /// (cudaMemcpyDefault: the allocation table decides); false when `kind`
 /// does not allow a linear side on that end.

@@ -24,37 +24,14 @@ namespace {
 /// An array and a byte range inside its first slice.
 cudaError_t arraySide(cudaArray_const_t handle, size_t wOffset, size_t hOffset,
                       size_t widthBytes, size_t height, CopySide *side) {
-  ArrayObject *array = findArray(handle);
-  if (!array)
-    return cudaErrorInvalidResourceHandle;
-  if (wOffset + widthBytes > array->rowBytes || hOffset + height > array->height)
-    return cudaErrorInvalidValue;
-  side->base = static_cast<const std::byte *>(array->data) + hOffset * array->rowBytes +
-               wOffset;
-  side->pitch = array->rowBytes;
-  side->slicePitch = array->rowBytes * array->height;
-  side->device = true;
-  return cudaSuccess;
+  return arrayCopySide(handle, wOffset, hOffset, 0, widthBytes, height, 1, side);
 }
 
 /// Linear memory of `height` rows of `widthBytes`, `pitch` apart.
 cudaError_t linearSide(const void *pointer, size_t pitch, size_t widthBytes, size_t height,
                        cudaMemcpyKind kind, bool isDestination, CopySide *side) {
-  bool device = false;
-  if (!linearSideIsDevice(kind, pointer, isDestination, &device))
-    return cudaErrorInvalidMemcpyDirection;
-  if (!pointer)
-    return cudaErrorInvalidValue;
-  if (widthBytes > pitch)
-    return cudaErrorInvalidPitchValue;
-  if (device && height &&
-      !Runtime::instance().allocations().contains(pointer, pitch * (height - 1) + widthBytes))
-    return cudaErrorInvalidValue;
-  side->base = pointer;
-  side->pitch = pitch;
-  side->slicePitch = pitch * height;
-  side->device = device;
-  return cudaSuccess;
+  return linearCopySide(pointer, pitch, height, 0, 0, 0, widthBytes, height, 1, kind,
+                        isDestination, side);
 }
 
 cudaError_t copyToArray(cudaArray_t dst, size_t wOffset, size_t hOffset, const void *src,
