@@ -37,6 +37,14 @@ constexpr unsigned kKnownFlags = cudaArrayLayered | cudaArraySurfaceLoadStore |
                                  cudaArrayColorAttachment | cudaArraySparse |
                                  cudaArrayDeferredMapping;
 
+/// The largest arrays, per kind: the texture limits cuport's devices
+/// report (core/DeviceProperties.cpp: maxTexture1D, maxTexture2D,
+/// maxTexture3D, maxTexture1DLayered, maxTexture2DLayered,
+/// maxTextureCubemap, maxTextureCubemapLayered). They also keep every
+/// array's byte size far from overflowing.
+constexpr size_t kMax1D = 131072, kMax2D[2] = {131072, 65536}, kMax3D = 16384;
+constexpr size_t kMaxLayered = 32768, kMaxLayers = 2048, kMaxCubemapLayers = 2046;
+
 /// CUDA's rules on the extent of each kind of array (cudaMalloc3DArray).
 cudaError_t checkExtent(cudaExtent extent, unsigned flags) {
   if (extent.width == 0)
@@ -45,17 +53,25 @@ cudaError_t checkExtent(cudaExtent extent, unsigned flags) {
   if (cubemap) {
     // Square faces; six of them, or a multiple of six when layered.
     if (extent.width != extent.height || extent.depth == 0 || extent.depth % 6 != 0 ||
-        (!layered && extent.depth != 6))
+        (!layered && extent.depth != 6) || extent.width > kMaxLayered ||
+        extent.depth / 6 > kMaxCubemapLayers)
       return cudaErrorInvalidValue;
     return cudaSuccess;
   }
   if (layered)
-    return extent.depth == 0 ? cudaErrorInvalidValue : cudaSuccess;
+    return extent.depth == 0 || extent.depth > kMaxLayers || extent.width > kMaxLayered ||
+                   extent.height > kMaxLayered
+               ? cudaErrorInvalidValue
+               : cudaSuccess;
   if (extent.height == 0 && extent.depth != 0)
     return cudaErrorInvalidValue;
   if ((flags & cudaArrayTextureGather) && (extent.height == 0 || extent.depth != 0))
     return cudaErrorInvalidValue;
-  return cudaSuccess;
+  bool tooLarge = extent.depth      ? extent.width > kMax3D || extent.height > kMax3D ||
+                                     extent.depth > kMax3D
+                  : extent.height ? extent.width > kMax2D[0] || extent.height > kMax2D[1]
+                                  : extent.width > kMax1D;
+  return tooLarge ? cudaErrorInvalidValue : cudaSuccess;
 }
 
 /// An array object with its storage (not yet registered).

@@ -164,7 +164,7 @@ cudaError_t createTextureObject(const cudaResourceDesc *resource,
                                 const cudaTextureDesc *texture,
                                 const cudaResourceViewDesc *view,
                                 cudaTextureObject_t *out) {
-  if (!out || !resource || !texture)
+  if (!out || !resource || !texture || resource->flags != 0)
     return cudaErrorInvalidValue;
   auto object = std::make_unique<TextureObject>();
   if (cudaError_t error = describeResource(*resource, &object->descriptor))
@@ -188,7 +188,7 @@ cudaError_t createTextureObject(const cudaResourceDesc *resource,
 
 cudaError_t createSurfaceObject(const cudaResourceDesc *resource,
                                 cudaSurfaceObject_t *out) {
-  if (!out || !resource)
+  if (!out || !resource || resource->flags != 0)
     return cudaErrorInvalidValue;
   if (resource->resType != cudaResourceTypeArray)
     return cudaErrorInvalidValue;

@@ -169,6 +169,14 @@ TEST(ArrayApi, Malloc3DArrayFollowsCudasExtentRules) {
             cudaErrorNotSupported);
   EXPECT_EQ(cudaMalloc3DArray(&array, &format, make_cudaExtent(8, 8, 8), 0x1000),
             cudaErrorInvalidValue);
+  // Past the device's limits (and far from overflowing a size_t).
+  EXPECT_EQ(cudaMalloc3DArray(&array, &format, make_cudaExtent(size_t(1) << 40, 1 << 20, 1 << 20), 0),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMalloc3DArray(&array, &format, make_cudaExtent(16385, 2, 2), 0),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMallocArray(&array, &format, 131073, 0), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMalloc3DArray(&array, &format, make_cudaExtent(8, 8, 2049), cudaArrayLayered),
+            cudaErrorInvalidValue);
   ASSERT_EQ(cudaMalloc3DArray(&array, &format, make_cudaExtent(8, 0, 3), cudaArrayLayered),
             cudaSuccess);
   EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
@@ -493,6 +501,9 @@ TEST(TextureObjectApi, BadDescriptorsAreRefused) {
   cudaResourceDesc unknown = arrayResource(reinterpret_cast<cudaArray_t>(&desc));
   EXPECT_EQ(cudaCreateTextureObject(&tex, &unknown, &desc, nullptr),
             cudaErrorInvalidResourceHandle);
+  cudaResourceDesc flagged = resource;
+  flagged.flags = 1; // must be 0
+  EXPECT_EQ(cudaCreateTextureObject(&tex, &flagged, &desc, nullptr), cudaErrorInvalidValue);
   cudaResourceDesc badType = resource;
   badType.resType = cudaResourceType(9);
   EXPECT_EQ(cudaCreateTextureObject(&tex, &badType, &desc, nullptr), cudaErrorInvalidValue);
