@@ -12,8 +12,9 @@
 // bits), cubemap face selection, tld4 gathers, and the byte-addressed
 // surface loads and stores with their .trap/.clamp/.zero boundaries.
 //
-// Mipmapped textures sample level 0 (tex.level and tex.grad ignore the
-// level of detail).
+// Mipmapped textures: tex.level and tex.grad choose the level of detail
+// (bias, clamps, point or linear mipmap filtering); plain tex samples
+// level 0, as compute code has no implicit derivatives.
 //
 //===----------------------------------------------------------------------===//
 #include "TextureServices.h"
@@ -102,7 +103,11 @@ float floatChannel(const TextureDescriptor &d, const std::byte *texel, uint32_t 
   }
   if (!normalized)
     return float(raw);
-  return float(raw) / float((1u << d.channelBits) - 1);
+  float value = float(raw) / float((1u << d.channelBits) - 1);
+  if (d.srgb && d.channelBits == 8 && c < 3) // sRGB to linear
+    value = value <= 0.04045f ? value / 12.92f
+                              : std::pow((value + 0.055f) / 1.055f, 2.4f);
+  return value;
 }
 
 const std::byte *texelAddress(const TextureDescriptor &d, uint64_t x, uint64_t y,
@@ -289,6 +294,48 @@ bool live(const TextureDescriptor *d, uint32_t magic) {
   return d && d->magic == magic && d->data;
 }
 
+/// tex on one level: cubemap directions pick their face.
+void sampleTexture(const TextureDescriptor &d, uint32_t geometry, uint32_t kind, float x,
+                   float y, float z, int32_t layer, uint32_t out[4]) {
+  if (geometry == GeometryCube || geometry == GeometryCubeLayered) {
+    float coords[3];
+    uint32_t face = cubeFace(x, y, z, &coords[0], &coords[1]);
+    uint64_t cube = geometry == GeometryCubeLayered ? uint64_t(std::max(layer, 0)) : 0;
+    return sampleAt(d, 2, coords, clampLayer(d, int64_t(cube * 6 + face)), true, kind, out);
+  }
+  float coords[3] = {x, y, z};
+  bool layered = geometry == Geometry1DLayered || geometry == Geometry2DLayered;
+  sampleAt(d, axesOf(geometry), coords, layered ? clampLayer(d, layer) : 0,
+           d.normalizedCoords != 0, kind, out);
+}
+
+/// tex at level of detail `lod`: bias, clamps, then the nearest level or
+/// the blend of the two around it (cudaTextureDesc::mipmapFilterMode).
+void sampleLod(const TextureDescriptor &d, uint32_t geometry, uint32_t kind, float x,
+               float y, float z, int32_t layer, float lod, uint32_t out[4]) {
+  if (!d.levels || d.mipmapLevels <= 1)
+    return sampleTexture(d, geometry, kind, x, y, z, layer, out);
+  float top = float(d.mipmapLevels - 1);
+  lod += d.mipmapLevelBias;
+  lod = std::clamp(lod, d.minMipmapLevelClamp, std::min(d.maxMipmapLevelClamp, top));
+  lod = std::clamp(lod, 0.0f, top);
+  if (d.mipmapFilterMode != FilterLinear || kind != ResultF32) {
+    uint32_t level = uint32_t(std::floor(lod + 0.5f));
+    return sampleTexture(d.levels[std::min(level, d.mipmapLevels - 1)], geometry, kind, x, y,
+                         z, layer, out);
+  }
+  uint32_t lower = uint32_t(std::floor(lod));
+  uint32_t upper = std::min(lower + 1, d.mipmapLevels - 1);
+  float t = lod - float(lower);
+  float a[4], b[4];
+  sampleTexture(d.levels[lower], geometry, kind, x, y, z, layer, reinterpret_cast<uint32_t *>(a));
+  sampleTexture(d.levels[upper], geometry, kind, x, y, z, layer, reinterpret_cast<uint32_t *>(b));
+  for (int c = 0; c < 4; ++c) {
+    float v = (1 - t) * a[c] + t * b[c];
+    std::memcpy(&out[c], &v, 4);
+  }
+}
+
 } // namespace
 
 extern "C" {
@@ -298,19 +345,37 @@ static void cuport_tex_sample(uint32_t *out, uint64_t handle, uint32_t geometry,
   const TextureDescriptor *d = descriptorOf(handle);
   if (!live(d, kTextureMagic))
     return zero4(out);
-  if (geometry == GeometryCube || geometry == GeometryCubeLayered) {
-    float coords[3];
-    uint32_t face = cubeFace(x, y, z, &coords[0], &coords[1]);
-    uint64_t cube = geometry == GeometryCubeLayered ? uint64_t(std::max(layer, 0)) : 0;
-    return sampleAt(*d, 2, coords, clampLayer(*d, int64_t(cube * 6 + face)), true, kind,
-                    out);
-  }
-  float coords[3] = {x, y, z};
-  bool layered = geometry == Geometry1DLayered || geometry == Geometry2DLayered;
-  sampleAt(*d, axesOf(geometry), coords, layered ? clampLayer(*d, layer) : 0,
-           d->normalizedCoords != 0, kind, out);
+  sampleLod(*d, geometry, kind, x, y, z, layer, 0.0f, out);
 }
 
+static void cuport_tex_sample_level(uint32_t *out, uint64_t handle, uint32_t geometry,
+                                    uint32_t kind, float x, float y, float z, int32_t layer,
+                                    float lod) {
+  const TextureDescriptor *d = descriptorOf(handle);
+  if (!live(d, kTextureMagic))
+    return zero4(out);
+  sampleLod(*d, geometry, kind, x, y, z, layer, lod, out);
+}
+
+/// The level of detail of gradients: log2 of the longer footprint axis in
+/// texels of level 0.
+static void cuport_tex_sample_grad(uint32_t *out, uint64_t handle, uint32_t geometry,
+                                   uint32_t kind, float x, float y, float z, int32_t layer,
+                                   const float *dPdx, const float *dPdy) {
+  const TextureDescriptor *d = descriptorOf(handle);
+  if (!live(d, kTextureMagic))
+    return zero4(out);
+  int axes = geometry == GeometryCube || geometry == GeometryCubeLayered ? 2 : axesOf(geometry);
+  float lengthX = 0, lengthY = 0;
+  for (int a = 0; a < axes; ++a) {
+    float scale = d->normalizedCoords ? float(axisSize(*d, a)) : 1.0f;
+    lengthX += dPdx[a] * scale * dPdx[a] * scale;
+    lengthY += dPdy[a] * scale * dPdy[a] * scale;
+  }
+  float longest = std::sqrt(std::max(lengthX, lengthY));
+  float lod = longest > 0 ? std::log2(longest) : 0.0f;
+  sampleLod(*d, geometry, kind, x, y, z, layer, lod, out);
+}
 static void cuport_tex_fetch(uint32_t *out, uint64_t handle, uint32_t geometry,
                              uint32_t kind, int32_t x, int32_t y, int32_t z,
                              int32_t layer) {
@@ -448,6 +513,8 @@ namespace cuport::cpu {
 std::span<const ServiceSymbol> textureServiceSymbols() {
   static const ServiceSymbol symbols[] = {
       {kSample, reinterpret_cast<void *>(&cuport_tex_sample)},
+      {kSampleLevel, reinterpret_cast<void *>(&cuport_tex_sample_level)},
+      {kSampleGrad, reinterpret_cast<void *>(&cuport_tex_sample_grad)},
       {kFetch, reinterpret_cast<void *>(&cuport_tex_fetch)},
       {kGather, reinterpret_cast<void *>(&cuport_tex_gather)},
       {kSurfaceLoad, reinterpret_cast<void *>(&cuport_surf_load)},

@@ -232,10 +232,13 @@ private:
                              const ptx::Operand &address);
   /// A 16-byte stack buffer the texture services write results into.
   llvm::Value *textureScratch();
+  /// Two float[3] stack buffers for tex.grad's gradients.
+  llvm::Value *textureGradients();
   void writeTextureResult(const ptx::Operand &dst, ptx::Type type);
   /// Calls llvm.trap when `condition` holds.
   void trapIf(llvm::Value *condition);
   llvm::AllocaInst *textureScratch_ = nullptr;
+  llvm::AllocaInst *textureGradients_ = nullptr;
   // --- end: textures ---
   void unsupported(const ptx::Instruction &inst, llvm::StringRef why = "");
   void expectOperands(const ptx::Instruction &inst, size_t count);

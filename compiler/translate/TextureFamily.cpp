@@ -18,9 +18,12 @@
 // destination registers. suld/sust .trap out of range calls llvm.trap
 // (which the CPU lowering turns into a launch failure).
 //
+// tex.level passes its level of detail and tex.grad its gradients to the
+// backend, which picks the mipmap level.
+//
 // Not translated: texture references (.texref symbols and independent
-// samplers), sust.p (formatted stores), multisample geometries, f16 results.
-// tex.level and tex.grad sample level 0.
+// samplers), sust.p (formatted stores), multisample geometries, f16
+// results, depth compare and offset operands.
 //
 //===----------------------------------------------------------------------===//
 #include "translate/FunctionTranslator.h"
@@ -138,8 +141,7 @@ void FunctionTranslator::trapIf(Value *condition) {
 void FunctionTranslator::translateTexture(const ptx::Instruction &inst) {
   uint32_t geometry = 0;
   std::vector<ptx::Type> types = inst.types();
-  // tex.level's level of detail and tex.grad's gradients (operands 2 and
-  // up) are not needed: level 0 is sampled.
+  // Operand 2: tex.level's level of detail; 2 and 3: tex.grad's gradients.
   if (inst.operands.size() < 2 || !geometryOf(inst, &geometry) || types.size() != 2) {
     unsupported(inst);
     return;
@@ -183,12 +185,50 @@ void FunctionTranslator::translateTexture(const ptx::Instruction &inst) {
     return;
   Type *coordinate = integerCoordinates ? i32 : b_.getFloatTy();
   Value *scratch = textureScratch();
-  FunctionCallee service = textureService(
-      *fn_.getParent(), integerCoordinates ? tx::kFetch : tx::kSample, b_.getVoidTy(),
-      {b_.getPtrTy(), b_.getInt64Ty(), i32, i32, coordinate, coordinate, coordinate, i32});
-  b_.CreateCall(service, {scratch, handle, b_.getInt32(geometry),
-                          b_.getInt32(resultKind), xyz[0], xyz[1], xyz[2], layer});
+  SmallVector<Type *, 10> params{b_.getPtrTy(), b_.getInt64Ty(), i32, i32,
+                                 coordinate,    coordinate,      coordinate, i32};
+  SmallVector<Value *, 10> args{scratch, handle, b_.getInt32(geometry),
+                                b_.getInt32(resultKind), xyz[0], xyz[1], xyz[2], layer};
+  const char *name = integerCoordinates ? tx::kFetch : tx::kSample;
+  if (!integerCoordinates && inst.has("level") && inst.operands.size() >= 3) {
+    // tex.level: the level of detail follows the coordinates.
+    Value *lod = read(inst.operands[2], ptx::Type::F32);
+    if (!lod)
+      return;
+    name = tx::kSampleLevel;
+    params.push_back(b_.getFloatTy());
+    args.push_back(lod);
+  } else if (!integerCoordinates && inst.has("grad") && inst.operands.size() >= 4) {
+    // tex.grad: the gradients dP/dx and dP/dy, as two float[3] buffers.
+    Value *gradients = textureGradients();
+    for (unsigned which = 0; which < 2; ++which) {
+      std::vector<const ptx::Operand *> parts = elementsOf(inst.operands[2 + which]);
+      for (unsigned i = 0; i < 3; ++i) {
+        Value *value = i < parts.size() && i < count
+                           ? read(*parts[i], ptx::Type::F32)
+                           : ConstantFP::get(b_.getFloatTy(), 0.0);
+        if (!value)
+          return;
+        b_.CreateStore(value, b_.CreateConstGEP1_32(b_.getFloatTy(), gradients,
+                                                    which * 3 + i));
+      }
+    }
+    name = tx::kSampleGrad;
+    params.append({b_.getPtrTy(), b_.getPtrTy()});
+    args.append({gradients, b_.CreateConstGEP1_32(b_.getFloatTy(), gradients, 3)});
+  }
+  FunctionCallee service = textureService(*fn_.getParent(), name, b_.getVoidTy(), params);
+  b_.CreateCall(service, args);
   writeTextureResult(inst.operands[0], resultType);
+}
+
+Value *FunctionTranslator::textureGradients() {
+  if (!textureGradients_) {
+    IRBuilder<> entry(allocaBlock_, allocaBlock_->begin());
+    textureGradients_ =
+        entry.CreateAlloca(ArrayType::get(b_.getFloatTy(), 6), nullptr, "tex.gradients");
+  }
+  return textureGradients_;
 }
 
 void FunctionTranslator::writeTextureResult(const ptx::Operand &dst, ptx::Type type) {

@@ -8,6 +8,8 @@
 #include "core/Arrays.h"
 #include "core/Runtime.h"
 
+#include <algorithm>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -141,7 +143,34 @@ cudaError_t applySampling(const cudaTextureDesc &texture, tx::TextureDescriptor 
   d->normalizedCoords = texture.normalizedCoords ? 1 : 0;
   for (int c = 0; c < 4; ++c)
     d->borderColor[c] = texture.borderColor[c];
+  // sRGB applies to 8-bit unsigned channels read as normalized floats.
+  d->srgb = texture.sRGB && d->channelKind == tx::ChannelUnsigned && d->channelBits == 8 &&
+            d->readMode == tx::ReadNormalizedFloat;
+  if (unsigned(texture.mipmapFilterMode) > cudaFilterModeLinear)
+    return cudaErrorInvalidValue;
+  d->mipmapFilterMode = uint32_t(texture.mipmapFilterMode);
+  d->mipmapLevelBias = texture.mipmapLevelBias;
+  d->minMipmapLevelClamp = texture.minMipmapLevelClamp;
+  d->maxMipmapLevelClamp = texture.maxMipmapLevelClamp;
   return cudaSuccess;
+}
+
+/// The per-level descriptors of a mipmapped texture, sampled like `top`.
+void describeLevels(const MipmappedArrayObject &mipmap, TextureObject *object) {
+  const tx::TextureDescriptor &top = object->descriptor;
+  for (const ArrayObject *level : mipmap.levels) {
+    tx::TextureDescriptor d = describeArray(*level);
+    d.magic = tx::kTextureMagic;
+    std::copy(std::begin(top.addressMode), std::end(top.addressMode), d.addressMode);
+    d.filterMode = top.filterMode;
+    d.readMode = top.readMode;
+    d.normalizedCoords = top.normalizedCoords;
+    d.srgb = top.srgb;
+    std::copy(std::begin(top.borderColor), std::end(top.borderColor), d.borderColor);
+    object->levels.push_back(d);
+  }
+  object->descriptor.levels = object->levels.data();
+  object->descriptor.mipmapLevels = uint32_t(object->levels.size());
 }
 
 cudaError_t registerObject(std::unique_ptr<TextureObject> object,
@@ -171,6 +200,8 @@ cudaError_t createTextureObject(const cudaResourceDesc *resource,
     return error;
   if (cudaError_t error = applySampling(*texture, &object->descriptor))
     return error;
+  if (resource->resType == cudaResourceTypeMipmappedArray)
+    describeLevels(*findMipmappedArray(resource->res.mipmap.mipmap), object.get());
   if (view) {
     // Views apply to arrays only; cuport records them for
     // cudaGetTextureObjectResourceViewDesc but samples the whole resource.

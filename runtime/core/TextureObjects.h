@@ -11,7 +11,7 @@
 // (cuport/TextureDescriptor.h), so a backend sharing the host's address
 // space reads it directly.
 //
-// Resources: CUDA arrays, level 0 of mipmapped arrays, linear memory and
+// Resources: CUDA arrays, mipmapped arrays (every level), linear memory and
 // pitched 2D memory for textures; arrays made with
 // cudaArraySurfaceLoadStore for surfaces.
 //
@@ -23,6 +23,8 @@
 
 #include <cuda_runtime_api.h>
 
+#include <vector>
+
 namespace cuport::rt {
 
 struct TextureObject {
@@ -32,6 +34,8 @@ struct TextureObject {
   cudaResourceViewDesc view{};
   bool hasView = false;
   int device = 0;
+  /// Mipmapped arrays: one descriptor per level (descriptor.levels).
+  std::vector<texture::TextureDescriptor> levels;
 };
 
 cudaError_t createTextureObject(const cudaResourceDesc *resource,

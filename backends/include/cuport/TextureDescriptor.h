@@ -19,6 +19,11 @@
 //   void     __cuport_tex_sample(float/int out[4], uint64_t tex, uint32_t geometry,
 //                                uint32_t resultKind, float x, float y, float z,
 //                                int32_t layer);
+//   void     __cuport_tex_sample_level(out[4], tex, geometry, resultKind,
+//                                      x, y, z, layer, float lod);   tex.level
+//   void     __cuport_tex_sample_grad(out[4], tex, geometry, resultKind,
+//                                     x, y, z, layer, float dPdx[3],
+//                                     float dPdy[3]);                tex.grad
 //   void     __cuport_tex_fetch(out[4], tex, geometry, resultKind,
 //                               int32_t x, int32_t y, int32_t z, int32_t layer);
 //                                     integer texel coordinates (tex1Dfetch)
@@ -45,6 +50,8 @@
 namespace cuport::texture {
 
 inline constexpr const char *kSample = "__cuport_tex_sample";
+inline constexpr const char *kSampleLevel = "__cuport_tex_sample_level";
+inline constexpr const char *kSampleGrad = "__cuport_tex_sample_grad";
 inline constexpr const char *kFetch = "__cuport_tex_fetch";
 inline constexpr const char *kGather = "__cuport_tex_gather";
 inline constexpr const char *kSurfaceLoad = "__cuport_surf_load";
@@ -119,6 +126,12 @@ struct TextureDescriptor {
   uint32_t layered = 0;
   uint32_t cubemap = 0;
   uint32_t mipmapLevels = 1;
+  uint32_t srgb = 0;       ///< 8-bit unsigned RGB read as sRGB, converted to linear
+  uint32_t mipmapFilterMode = FilterPoint;
+  float mipmapLevelBias = 0, minMipmapLevelClamp = 0, maxMipmapLevelClamp = 0;
+  /// Mipmapped textures: mipmapLevels descriptors, level 0 first (each a
+  /// plain texture of its level); nullptr otherwise.
+  const TextureDescriptor *levels = nullptr;
   uint32_t linearMemory = 0; ///< cudaResourceTypeLinear: fetches past the end read 0
   float borderColor[4] = {0, 0, 0, 0};
 };

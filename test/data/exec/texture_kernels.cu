@@ -1,8 +1,8 @@
 // Kernels for test/unit/exec/TextureExecTest.cpp: every texture and surface
 // form CUDA's texture-object API makes nvcc 13 emit (tex.1d/2d/3d/a1d/a2d/
 // cube with float and integer coordinates and results, tex.level,
-// tex.grad, tld4, suld.b/sust.b with each boundary mode). Each thread
-// samples one coordinate from the `coords` array.
+// tex.grad, tld4, suld.b/sust.b with each boundary mode; mipmap levels).
+// Each thread samples one coordinate from the `coords` array.
 #include <cuda_runtime.h>
 
 extern "C" __global__ void sample2D(cudaTextureObject_t tex, const float2 *coords,
@@ -94,4 +94,14 @@ extern "C" __global__ void surface3D(cudaSurfaceObject_t surf) {
   int x = threadIdx.x, y = blockIdx.x, z = blockIdx.y;
   short2 v = surf3Dread<short2>(surf, x * 4, y, z);
   surf3Dwrite(make_short2(v.y, v.x), surf, x * 4, y, z);
+}
+
+// Mipmapped sampling: tex2DLod at lod[i], tex2DGrad with gradients
+// (g, 0) and (0, g) where g = grad[i].
+extern "C" __global__ void sampleMip(cudaTextureObject_t tex, const float *lod,
+                                     const float *grad, float *out) {
+  int i = threadIdx.x;
+  out[2 * i] = tex2DLod<float>(tex, 0.5f, 0.5f, lod[i]);
+  out[2 * i + 1] = tex2DGrad<float>(tex, 0.5f, 0.5f, make_float2(grad[i], 0.0f),
+                                    make_float2(0.0f, grad[i]));
 }

@@ -322,7 +322,7 @@ TEST_F(TextureExec, CubemapDirectionsSelectTheirFace) {
   EXPECT_EQ(harness->download(out, 6), (std::vector<float>{0, 1, 2, 3, 4, 5}));
 }
 
-TEST_F(TextureExec, LevelAndGradientFormsSampleLevelZero) {
+TEST_F(TextureExec, LevelAndGradientFormsWithoutMipmapsSampleTheTexture) {
   float *data = harness->upload(std::vector<float>{1, 2, 3, 4});
   TextureDescriptor *d = describe(data, 2, 2, 1, 1, 32, ChannelFloat);
   Float2 *in = harness->upload(std::vector<Float2>{{1.5f, 0.5f}, {0.5f, 1.5f}});
@@ -351,6 +351,76 @@ TEST_F(TextureExec, Tld4GathersTheBilinearFootprint) {
   EXPECT_EQ(got[1].y, 6.0f);
   EXPECT_EQ(got[1].z, 3.0f);
   EXPECT_EQ(got[1].w, 3.0f);
+}
+
+TEST_F(TextureExec, SrgbTexelsReadAsLinear) {
+  std::vector<uint8_t> texels = {0, 10, 128, 255, 255, 188, 64, 7};
+  uint8_t *data = harness->upload(texels);
+  TextureDescriptor *d = describe(data, 2, 1, 1, 4, 8, ChannelUnsigned);
+  d->readMode = ReadNormalizedFloat;
+  d->srgb = 1;
+  Float2 *in = harness->upload(std::vector<Float2>{{0.5f, 0.5f}, {1.5f, 0.5f}});
+  Float4 *out = harness->upload(std::vector<Float4>(2));
+  ASSERT_EQ(harness->launch(kernel("sample2D"), {1}, {2}, handle(d), in, out),
+            Status::Success);
+  std::vector<Float4> got = harness->download(out, 2);
+  auto linear = [](uint8_t v) {
+    float c = v / 255.0f;
+    return c <= 0.04045f ? c / 12.92f : std::pow((c + 0.055f) / 1.055f, 2.4f);
+  };
+  EXPECT_FLOAT_EQ(got[0].x, 0.0f);
+  EXPECT_FLOAT_EQ(got[0].y, linear(10));
+  EXPECT_NEAR(got[0].z, 0.2158605f, 1e-6f); // sRGB 128
+  EXPECT_FLOAT_EQ(got[0].w, 1.0f);          // alpha stays linear
+  EXPECT_FLOAT_EQ(got[1].y, linear(188));
+  EXPECT_FLOAT_EQ(got[1].w, 7.0f / 255.0f);
+}
+
+TEST_F(TextureExec, MipmapLevelsFollowLodBiasClampsAndGradients) {
+  // Levels 8x8, 4x4, 2x2, 1x1, each filled with 10 * (level + 1).
+  std::vector<TextureDescriptor> levels;
+  for (uint64_t level = 0, size = 8; level < 4; ++level, size /= 2) {
+    float *data = harness->upload(std::vector<float>(size * size, 10.0f * float(level + 1)));
+    TextureDescriptor *d = describe(data, size, size, 1, 1, 32, ChannelFloat);
+    d->normalizedCoords = 1;
+    levels.push_back(*d);
+  }
+  TextureDescriptor *top = describe(levels[0].data, 8, 8, 1, 1, 32, ChannelFloat);
+  top->normalizedCoords = 1;
+  top->levels = levels.data();
+  top->mipmapLevels = 4;
+  top->maxMipmapLevelClamp = 3;
+  std::vector<float> lods = {0.0f, 0.49f, 0.5f, 2.0f, 7.0f, -1.0f};
+  // Gradients in normalized units: g * 8 texels, lod = log2(8g).
+  std::vector<float> grads = {1.0f / 8, 2.0f / 8, 4.0f / 8, 1.0f, 0.0f, 3.0f / 8};
+  float *lod = harness->upload(lods);
+  float *grad = harness->upload(grads);
+  float *out = harness->upload(std::vector<float>(12));
+  auto run = [&] {
+    EXPECT_EQ(harness->launch(kernel("sampleMip"), {1}, {6}, handle(top), lod, grad, out),
+              Status::Success);
+    return harness->download(out, 12);
+  };
+  // Point mipmap filtering: the nearest level, clamped to the chain.
+  std::vector<float> got = run();
+  EXPECT_EQ(got, (std::vector<float>{10, 10, 10, 20, 20, 30, 30, 40, 40, 10, 10, 30}));
+  // Linear mipmap filtering blends the two levels around the lod.
+  top->mipmapFilterMode = FilterLinear;
+  got = run();
+  EXPECT_FLOAT_EQ(got[2], 14.9f);
+  EXPECT_FLOAT_EQ(got[4], 15.0f);
+  EXPECT_NEAR(got[11], 10.0f + 10.0f * std::log2(3.0f), 1e-4f);
+  // Bias and clamps.
+  top->mipmapFilterMode = FilterPoint;
+  top->mipmapLevelBias = 1.0f;
+  top->maxMipmapLevelClamp = 2.0f;
+  got = run();
+  EXPECT_EQ(got[0], 20.0f);
+  EXPECT_EQ(got[8], 30.0f) << "clamped at level 2";
+  top->mipmapLevelBias = 0.0f;
+  top->minMipmapLevelClamp = 1.0f;
+  got = run();
+  EXPECT_EQ(got[0], 20.0f);
 }
 
 // --- Surfaces ---------------------------------------------------------------
