@@ -84,6 +84,264 @@ const char *const kTexturePtx = R"(
 }
 )";
 
+// nvcc 13 -ptx -arch=sm_75 of surface kernels filling layered, 3D and
+// cubemap arrays with l*100 + y*10 + x, and texture kernels reading them
+// back (tex2DLayered, tex3D at texel centres; texCubemap towards each
+// face's centre).
+const char *const kLayeredPtx = R"(
+.version 9.0
+.target sm_75
+.address_size 64
+	// .globl	fillLayers
+.visible .entry fillLayers(
+	.param .u64 fillLayers_param_0,
+	.param .u32 fillLayers_param_1
+)
+{
+	.reg .pred 	%p<6>;
+	.reg .f32 	%f<6>;
+	.reg .b32 	%r<44>;
+	.reg .b64 	%rd<2>;
+	ld.param.u64 	%rd1, [fillLayers_param_0];
+	ld.param.u32 	%r20, [fillLayers_param_1];
+	mov.u32 	%r1, %tid.x;
+	mov.u32 	%r2, %ctaid.x;
+	setp.lt.s32 	%p1, %r20, 1;
+	@%p1 bra 	$L__BB0_7;
+	shl.b32 	%r3, %r1, 2;
+	and.b32  	%r43, %r20, 3;
+	add.s32 	%r22, %r20, -1;
+	setp.lt.u32 	%p2, %r22, 3;
+	mov.u32 	%r40, 0;
+	@%p2 bra 	$L__BB0_4;
+	mad.lo.s32 	%r24, %r2, 10, %r1;
+	add.s32 	%r38, %r24, 300;
+	sub.s32 	%r6, %r43, %r20;
+	mov.u32 	%r40, 0;
+$L__BB0_3:
+	add.s32 	%r25, %r38, -300;
+	cvt.rn.f32.s32 	%f1, %r25;
+	mov.b32 	%r26, %f1;
+	sust.b.a2d.b32.trap 	[%rd1, {%r40, %r3, %r2, %r2}], {%r26};
+	add.s32 	%r27, %r38, -200;
+	cvt.rn.f32.s32 	%f2, %r27;
+	mov.b32 	%r28, %f2;
+	add.s32 	%r29, %r40, 1;
+	sust.b.a2d.b32.trap 	[%rd1, {%r29, %r3, %r2, %r2}], {%r28};
+	add.s32 	%r30, %r38, -100;
+	cvt.rn.f32.s32 	%f3, %r30;
+	mov.b32 	%r31, %f3;
+	add.s32 	%r32, %r40, 2;
+	sust.b.a2d.b32.trap 	[%rd1, {%r32, %r3, %r2, %r2}], {%r31};
+	cvt.rn.f32.s32 	%f4, %r38;
+	mov.b32 	%r33, %f4;
+	add.s32 	%r34, %r40, 3;
+	sust.b.a2d.b32.trap 	[%rd1, {%r34, %r3, %r2, %r2}], {%r33};
+	add.s32 	%r38, %r38, 400;
+	add.s32 	%r40, %r40, 4;
+	add.s32 	%r35, %r6, %r40;
+	setp.ne.s32 	%p3, %r35, 0;
+	@%p3 bra 	$L__BB0_3;
+$L__BB0_4:
+	setp.eq.s32 	%p4, %r43, 0;
+	@%p4 bra 	$L__BB0_7;
+	mad.lo.s32 	%r36, %r40, 100, %r1;
+	mad.lo.s32 	%r41, %r2, 10, %r36;
+$L__BB0_6:
+	.pragma "nounroll";
+	cvt.rn.f32.s32 	%f5, %r41;
+	mov.b32 	%r37, %f5;
+	sust.b.a2d.b32.trap 	[%rd1, {%r40, %r3, %r2, %r2}], {%r37};
+	add.s32 	%r40, %r40, 1;
+	add.s32 	%r41, %r41, 100;
+	add.s32 	%r43, %r43, -1;
+	setp.ne.s32 	%p5, %r43, 0;
+	@%p5 bra 	$L__BB0_6;
+$L__BB0_7:
+	ret;
+}
+	// .globl	readLayers
+.visible .entry readLayers(
+	.param .u64 readLayers_param_0,
+	.param .u64 readLayers_param_1,
+	.param .u32 readLayers_param_2,
+	.param .u32 readLayers_param_3,
+	.param .u32 readLayers_param_4
+)
+{
+	.reg .pred 	%p<6>;
+	.reg .f32 	%f<25>;
+	.reg .b32 	%r<40>;
+	.reg .b64 	%rd<21>;
+	ld.param.u64 	%rd11, [readLayers_param_0];
+	ld.param.u64 	%rd12, [readLayers_param_1];
+	ld.param.u32 	%r19, [readLayers_param_2];
+	ld.param.u32 	%r20, [readLayers_param_3];
+	ld.param.u32 	%r21, [readLayers_param_4];
+	cvta.to.global.u64 	%rd1, %rd12;
+	mov.u32 	%r1, %tid.x;
+	mov.u32 	%r2, %ctaid.x;
+	setp.lt.s32 	%p1, %r21, 1;
+	@%p1 bra 	$L__BB1_7;
+	cvt.rn.f32.s32 	%f3, %r1;
+	add.f32 	%f1, %f3, 0f3F000000;
+	cvt.rn.f32.s32 	%f4, %r2;
+	add.f32 	%f2, %f4, 0f3F000000;
+	and.b32  	%r39, %r21, 3;
+	add.s32 	%r23, %r21, -1;
+	setp.lt.u32 	%p2, %r23, 3;
+	mov.u32 	%r37, 0;
+	@%p2 bra 	$L__BB1_4;
+	sub.s32 	%r36, %r21, %r39;
+	add.s32 	%r25, %r2, %r20;
+	mad.lo.s32 	%r34, %r19, %r25, %r1;
+	mul.lo.s32 	%r26, %r20, %r19;
+	shl.b32 	%r6, %r26, 2;
+	mad.lo.s32 	%r27, %r2, %r19, %r1;
+	mul.wide.s32 	%rd13, %r27, 4;
+	add.s64 	%rd19, %rd1, %rd13;
+	mul.wide.s32 	%rd3, %r6, 4;
+	mul.wide.s32 	%rd4, %r26, 4;
+	mov.u32 	%r37, 0;
+$L__BB1_3:
+	tex.a2d.v4.f32.f32 	{%f5, %f6, %f7, %f8}, [%rd11, {%r37, %f1, %f2, %f2}];
+	st.global.f32 	[%rd19], %f5;
+	add.s32 	%r28, %r37, 1;
+	tex.a2d.v4.f32.f32 	{%f9, %f10, %f11, %f12}, [%rd11, {%r28, %f1, %f2, %f2}];
+	mul.wide.s32 	%rd14, %r34, 4;
+	add.s64 	%rd15, %rd1, %rd14;
+	st.global.f32 	[%rd15], %f9;
+	add.s32 	%r29, %r37, 2;
+	tex.a2d.v4.f32.f32 	{%f13, %f14, %f15, %f16}, [%rd11, {%r29, %f1, %f2, %f2}];
+	add.s64 	%rd16, %rd15, %rd4;
+	st.global.f32 	[%rd16], %f13;
+	add.s32 	%r30, %r37, 3;
+	tex.a2d.v4.f32.f32 	{%f17, %f18, %f19, %f20}, [%rd11, {%r30, %f1, %f2, %f2}];
+	add.s64 	%rd17, %rd16, %rd4;
+	st.global.f32 	[%rd17], %f17;
+	add.s32 	%r37, %r37, 4;
+	add.s32 	%r34, %r34, %r6;
+	add.s64 	%rd19, %rd19, %rd3;
+	add.s32 	%r36, %r36, -4;
+	setp.ne.s32 	%p3, %r36, 0;
+	@%p3 bra 	$L__BB1_3;
+$L__BB1_4:
+	setp.eq.s32 	%p4, %r39, 0;
+	@%p4 bra 	$L__BB1_7;
+	mad.lo.s32 	%r31, %r37, %r20, %r2;
+	mad.lo.s32 	%r32, %r19, %r31, %r1;
+	mul.wide.s32 	%rd18, %r32, 4;
+	add.s64 	%rd20, %rd1, %rd18;
+	mul.lo.s32 	%r33, %r20, %r19;
+	mul.wide.s32 	%rd8, %r33, 4;
+$L__BB1_6:
+	.pragma "nounroll";
+	tex.a2d.v4.f32.f32 	{%f21, %f22, %f23, %f24}, [%rd11, {%r37, %f1, %f2, %f2}];
+	st.global.f32 	[%rd20], %f21;
+	add.s32 	%r37, %r37, 1;
+	add.s64 	%rd20, %rd20, %rd8;
+	add.s32 	%r39, %r39, -1;
+	setp.ne.s32 	%p5, %r39, 0;
+	@%p5 bra 	$L__BB1_6;
+$L__BB1_7:
+	ret;
+}
+	// .globl	fillVolume
+.visible .entry fillVolume(
+	.param .u64 fillVolume_param_0
+)
+{
+	.reg .f32 	%f<2>;
+	.reg .b32 	%r<8>;
+	.reg .b64 	%rd<2>;
+	ld.param.u64 	%rd1, [fillVolume_param_0];
+	mov.u32 	%r1, %tid.x;
+	mov.u32 	%r2, %ctaid.x;
+	mov.u32 	%r3, %ctaid.y;
+	mad.lo.s32 	%r4, %r2, 10, %r1;
+	mad.lo.s32 	%r5, %r3, 100, %r4;
+	cvt.rn.f32.s32 	%f1, %r5;
+	shl.b32 	%r6, %r1, 2;
+	mov.b32 	%r7, %f1;
+	sust.b.3d.b32.trap 	[%rd1, {%r6, %r2, %r3, %r3}], {%r7};
+	ret;
+}
+	// .globl	readVolume
+.visible .entry readVolume(
+	.param .u64 readVolume_param_0,
+	.param .u64 readVolume_param_1,
+	.param .u32 readVolume_param_2,
+	.param .u32 readVolume_param_3
+)
+{
+	.reg .f32 	%f<11>;
+	.reg .b32 	%r<8>;
+	.reg .b64 	%rd<6>;
+	ld.param.u64 	%rd1, [readVolume_param_0];
+	ld.param.u64 	%rd2, [readVolume_param_1];
+	ld.param.u32 	%r1, [readVolume_param_2];
+	ld.param.u32 	%r2, [readVolume_param_3];
+	cvta.to.global.u64 	%rd3, %rd2;
+	mov.u32 	%r3, %tid.x;
+	mov.u32 	%r4, %ctaid.x;
+	mov.u32 	%r5, %ctaid.y;
+	cvt.rn.f32.s32 	%f1, %r3;
+	add.f32 	%f2, %f1, 0f3F000000;
+	cvt.rn.f32.s32 	%f3, %r4;
+	add.f32 	%f4, %f3, 0f3F000000;
+	cvt.rn.f32.s32 	%f5, %r5;
+	add.f32 	%f6, %f5, 0f3F000000;
+	tex.3d.v4.f32.f32 	{%f7, %f8, %f9, %f10}, [%rd1, {%f2, %f4, %f6, %f6}];
+	mad.lo.s32 	%r6, %r5, %r2, %r4;
+	mad.lo.s32 	%r7, %r6, %r1, %r3;
+	mul.wide.s32 	%rd4, %r7, 4;
+	add.s64 	%rd5, %rd3, %rd4;
+	st.global.f32 	[%rd5], %f7;
+	ret;
+}
+	// .globl	readCube
+.visible .entry readCube(
+	.param .u64 readCube_param_0,
+	.param .u64 readCube_param_1
+)
+{
+	.local .align 8 .b8 	__local_depot4[72];
+	.reg .b64 	%SP;
+	.reg .b64 	%SPL;
+	.reg .f32 	%f<11>;
+	.reg .b32 	%r<2>;
+	.reg .b64 	%rd<10>;
+	mov.u64 	%SPL, __local_depot4;
+	ld.param.u64 	%rd1, [readCube_param_0];
+	ld.param.u64 	%rd2, [readCube_param_1];
+	cvta.to.global.u64 	%rd3, %rd2;
+	add.u64 	%rd5, %SPL, 0;
+	mov.f32 	%f1, 0f3F800000;
+	mov.f32 	%f2, 0f00000000;
+	st.local.v2.f32 	[%rd5], {%f1, %f2};
+	mov.f32 	%f3, 0fBF800000;
+	st.local.v2.f32 	[%rd5+8], {%f2, %f3};
+	st.local.v2.f32 	[%rd5+16], {%f2, %f2};
+	st.local.v2.f32 	[%rd5+24], {%f2, %f1};
+	st.local.v2.f32 	[%rd5+32], {%f2, %f2};
+	st.local.v2.f32 	[%rd5+40], {%f3, %f2};
+	st.local.v2.f32 	[%rd5+48], {%f2, %f2};
+	st.local.v2.f32 	[%rd5+56], {%f1, %f2};
+	st.local.v2.f32 	[%rd5+64], {%f2, %f3};
+	mov.u32 	%r1, %tid.x;
+	mul.wide.s32 	%rd6, %r1, 12;
+	add.s64 	%rd7, %rd5, %rd6;
+	ld.local.f32 	%f4, [%rd7];
+	ld.local.f32 	%f5, [%rd7+4];
+	ld.local.f32 	%f6, [%rd7+8];
+	tex.cube.v4.f32.f32 	{%f7, %f8, %f9, %f10}, [%rd1, {%f4, %f5, %f6, %f6}];
+	mul.wide.s32 	%rd8, %r1, 4;
+	add.s64 	%rd9, %rd3, %rd8;
+	st.global.f32 	[%rd9], %f7;
+	ret;
+}
+)";
+
 cudaChannelFormatDesc floatFormat() {
   return cudaCreateChannelDesc(32, 0, 0, 0, cudaChannelFormatKindFloat);
 }
@@ -624,6 +882,87 @@ TEST(TextureObjectApi, DestroyedObjectsAreUnknown) {
   EXPECT_EQ(cudaDestroySurfaceObject(surf), cudaSuccess);
   EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidValue);
   EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
+}
+
+TEST(TextureObjectApi, LayeredVolumeAndCubemapArraysKeepTheirShape) {
+  RegisteredPtx program(kLayeredPtx,
+                        {"fillLayers", "readLayers", "fillVolume", "readVolume", "readCube"});
+  cudaChannelFormatDesc format = floatFormat();
+  cudaTextureDesc point{};
+  auto objects = [&](cudaArray_t array, cudaSurfaceObject_t *surf, cudaTextureObject_t *tex) {
+    cudaResourceDesc resource = arrayResource(array);
+    ASSERT_EQ(cudaCreateSurfaceObject(surf, &resource), cudaSuccess);
+    ASSERT_EQ(cudaCreateTextureObject(tex, &resource, &point, nullptr), cudaSuccess);
+  };
+  float *out = nullptr;
+  ASSERT_EQ(cudaMalloc(&out, 4096), cudaSuccess);
+  std::vector<float> got(1024);
+
+  // 2D layered: 5x3, 4 layers.
+  int w = 5, h = 3, layers = 4;
+  cudaArray_t layered = nullptr;
+  ASSERT_EQ(cudaMalloc3DArray(&layered, &format, make_cudaExtent(w, h, layers),
+                              cudaArrayLayered | cudaArraySurfaceLoadStore),
+            cudaSuccess);
+  cudaSurfaceObject_t surf = 0;
+  cudaTextureObject_t tex = 0;
+  objects(layered, &surf, &tex);
+  void *fill[] = {&surf, &layers};
+  ASSERT_EQ(cudaLaunchKernel(program.stub(0), dim3(h), dim3(w), fill, 0, nullptr), cudaSuccess);
+  void *read[] = {&tex, &out, &w, &h, &layers};
+  ASSERT_EQ(cudaLaunchKernel(program.stub(1), dim3(h), dim3(w), read, 0, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(got.data(), out, w * h * layers * 4, cudaMemcpyDeviceToHost), cudaSuccess);
+  for (int l = 0; l < layers; ++l)
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        EXPECT_EQ(got[size_t((l * h + y) * w + x)], float(l * 100 + y * 10 + x));
+  EXPECT_EQ(cudaDestroyTextureObject(tex), cudaSuccess);
+  EXPECT_EQ(cudaDestroySurfaceObject(surf), cudaSuccess);
+
+  // 3D: 4x3x2.
+  w = 4;
+  int d = 2;
+  cudaArray_t volume = nullptr;
+  ASSERT_EQ(cudaMalloc3DArray(&volume, &format, make_cudaExtent(w, h, d),
+                              cudaArraySurfaceLoadStore),
+            cudaSuccess);
+  objects(volume, &surf, &tex);
+  void *fillV[] = {&surf};
+  ASSERT_EQ(cudaLaunchKernel(program.stub(2), dim3(h, d), dim3(w), fillV, 0, nullptr),
+            cudaSuccess);
+  void *readV[] = {&tex, &out, &w, &h};
+  ASSERT_EQ(cudaLaunchKernel(program.stub(3), dim3(h, d), dim3(w), readV, 0, nullptr),
+            cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(got.data(), out, w * h * d * 4, cudaMemcpyDeviceToHost), cudaSuccess);
+  for (int z = 0; z < d; ++z)
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        EXPECT_EQ(got[size_t((z * h + y) * w + x)], float(z * 100 + y * 10 + x));
+  EXPECT_EQ(cudaDestroyTextureObject(tex), cudaSuccess);
+  EXPECT_EQ(cudaDestroySurfaceObject(surf), cudaSuccess);
+
+  // Cubemap 2x2: faces are layers to a surface; a face's centre direction
+  // reads texel (1, 1) of that face.
+  cudaArray_t cube = nullptr;
+  ASSERT_EQ(cudaMalloc3DArray(&cube, &format, make_cudaExtent(2, 2, 6),
+                              cudaArrayCubemap | cudaArraySurfaceLoadStore),
+            cudaSuccess);
+  objects(cube, &surf, &tex);
+  int faces = 6;
+  void *fillC[] = {&surf, &faces};
+  ASSERT_EQ(cudaLaunchKernel(program.stub(0), dim3(2), dim3(2), fillC, 0, nullptr), cudaSuccess);
+  void *readC[] = {&tex, &out};
+  ASSERT_EQ(cudaLaunchKernel(program.stub(4), dim3(1), dim3(6), readC, 0, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(got.data(), out, 6 * 4, cudaMemcpyDeviceToHost), cudaSuccess);
+  for (int face = 0; face < 6; ++face)
+    EXPECT_EQ(got[size_t(face)], float(face * 100 + 11)) << face;
+  EXPECT_EQ(cudaDestroyTextureObject(tex), cudaSuccess);
+  EXPECT_EQ(cudaDestroySurfaceObject(surf), cudaSuccess);
+
+  EXPECT_EQ(cudaFreeArray(cube), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(volume), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(layered), cudaSuccess);
+  EXPECT_EQ(cudaFree(out), cudaSuccess);
 }
 
 // --- Surface objects ---------------------------------------------------------------
