@@ -7,6 +7,7 @@
 
 #include "core/Runtime.h"
 #include "core/Streams.h"
+#include "core/TextureObjects.h"
 
 #include <algorithm>
 #include <memory>
@@ -278,6 +279,33 @@ cudaError_t destroyMipmappedArray(cudaMipmappedArray_const_t handle) {
   for (auto &level : levels)
     releaseStorage(*level);
   return cudaSuccess;
+}
+
+void resetDeviceArrays(int ordinal) {
+  resetDeviceTextureObjects(ordinal);
+  std::vector<std::unique_ptr<ArrayObject>> arrays;
+  std::vector<std::unique_ptr<MipmappedArrayObject>> mipmaps;
+  {
+    ArrayRegistry &live = registry();
+    std::lock_guard lock(live.mutex);
+    for (auto it = live.arrays.begin(); it != live.arrays.end();)
+      if (it->second->device == ordinal) {
+        arrays.push_back(std::move(it->second));
+        it = live.arrays.erase(it);
+      } else {
+        ++it;
+      }
+    for (auto it = live.mipmaps.begin(); it != live.mipmaps.end();)
+      if (it->second->device == ordinal) {
+        mipmaps.push_back(std::move(it->second));
+        it = live.mipmaps.erase(it);
+      } else {
+        ++it;
+      }
+  }
+  if (Device *device = Runtime::instance().device(ordinal))
+    for (auto &array : arrays)
+      device->backend->release(array->data, MemoryKind::Device);
 }
 
 texture::TextureDescriptor describeArray(const ArrayObject &array) {

@@ -76,6 +76,11 @@ cudaError_t createMipmappedArray(const cudaChannelFormatDesc *format, cudaExtent
 cudaError_t destroyMipmappedArray(cudaMipmappedArray_const_t mipmap);
 MipmappedArrayObject *findMipmappedArray(cudaMipmappedArray_const_t mipmap);
 
+/// cudaDeviceReset: the device's arrays, mipmapped arrays, texture and
+/// surface objects are gone (their handles unknown from then on). The
+/// device has been drained.
+void resetDeviceArrays(int device);
+
 /// The descriptor of `array` as a texture or surface reads it (format,
 /// extent, layers, backing store); sampling fields left at their defaults.
 texture::TextureDescriptor describeArray(const ArrayObject &array);

@@ -235,6 +235,18 @@ cudaError_t createSurfaceObject(const cudaResourceDesc *resource,
   return registerObject(std::move(object), out);
 }
 
+void resetDeviceTextureObjects(int device) {
+  ObjectRegistry &objects = registry();
+  std::lock_guard lock(objects.mutex);
+  for (auto it = objects.objects.begin(); it != objects.objects.end();)
+    if (it->second->device == device) {
+      it->second->descriptor.magic = 0;
+      it = objects.objects.erase(it);
+    } else {
+      ++it;
+    }
+}
+
 const TextureObject *findTextureObject(unsigned long long handle, bool surface) {
   ObjectRegistry &objects = registry();
   std::lock_guard lock(objects.mutex);

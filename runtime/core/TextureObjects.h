@@ -46,6 +46,8 @@ cudaError_t createSurfaceObject(const cudaResourceDesc *resource,
 /// Destroys a texture (`surface` false) or surface object; waits for the
 /// device first, since running kernels may still read its descriptor.
 cudaError_t destroyTextureObject(unsigned long long handle, bool surface);
+/// cudaDeviceReset: every texture and surface object of `device` goes.
+void resetDeviceTextureObjects(int device);
 /// The live texture or surface object `handle` names, or nullptr.
 const TextureObject *findTextureObject(unsigned long long handle, bool surface);
 

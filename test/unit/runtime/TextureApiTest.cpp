@@ -1013,4 +1013,33 @@ TEST(SurfaceObjectApi, KernelWritesAnArrayThroughASurface) {
   EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
 }
 
+TEST(ArrayApi, DeviceResetDestroysArraysAndObjects) {
+  cudaArray_t array = floatArray(4, 4, cudaArraySurfaceLoadStore);
+  cudaMipmappedArray_t mipmap = nullptr;
+  cudaChannelFormatDesc format = floatFormat();
+  ASSERT_EQ(cudaMallocMipmappedArray(&mipmap, &format, make_cudaExtent(4, 4, 0), 2, 0),
+            cudaSuccess);
+  cudaResourceDesc resource = arrayResource(array);
+  cudaTextureDesc desc{};
+  cudaTextureObject_t tex = 0;
+  cudaSurfaceObject_t surf = 0;
+  ASSERT_EQ(cudaCreateTextureObject(&tex, &resource, &desc, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaCreateSurfaceObject(&surf, &resource), cudaSuccess);
+  ASSERT_EQ(cudaDeviceReset(), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(array), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaFreeMipmappedArray(mipmap), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDestroyTextureObject(tex), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDestroySurfaceObject(surf), cudaErrorInvalidValue);
+  cudaGetLastError();
+  // The device works on: a new array round-trips.
+  cudaArray_t fresh = floatArray(2, 1);
+  std::vector<float> host{1.5f, 2.5f}, back(2);
+  ASSERT_EQ(cudaMemcpy2DToArray(fresh, 0, 0, host.data(), 8, 8, 1, cudaMemcpyHostToDevice),
+            cudaSuccess);
+  ASSERT_EQ(cudaMemcpy2DFromArray(back.data(), 8, fresh, 0, 0, 8, 1, cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  EXPECT_EQ(back, host);
+  EXPECT_EQ(cudaFreeArray(fresh), cudaSuccess);
+}
+
 } // namespace
