@@ -182,6 +182,25 @@ TEST_F(TextureExec, LinearFilteringWeighsNeighboursAtTexelCentres) {
   EXPECT_FLOAT_EQ(got[3].x, 1.5f);
 }
 
+TEST_F(TextureExec, PitchedRowsAreFollowed) {
+  // 3x2 texels in rows of 5 floats (pitched 2D memory); padding is -1.
+  std::vector<float> rows = {1, 2, 3, -1, -1, 4, 5, 6, -1, -1};
+  float *data = harness->upload(rows);
+  TextureDescriptor *d = describe(data, 3, 2, 1, 1, 32, ChannelFloat);
+  d->pitch = 5 * sizeof(float);
+  d->slicePitch = d->pitch * 2;
+  d->filterMode = FilterLinear;
+  std::vector<Float2> coords = {{2.5f, 1.5f}, {3.5f, 0.5f}, {2.0f, 1.0f}};
+  Float2 *in = harness->upload(coords);
+  Float4 *out = harness->upload(std::vector<Float4>(3));
+  ASSERT_EQ(harness->launch(kernel("sample2D"), {1}, {3}, handle(d), in, out),
+            Status::Success);
+  std::vector<Float4> got = harness->download(out, 3);
+  EXPECT_FLOAT_EQ(got[0].x, 6.0f);
+  EXPECT_FLOAT_EQ(got[1].x, 3.0f); // clamped at the last column, not the padding
+  EXPECT_FLOAT_EQ(got[2].x, (2 + 3 + 5 + 6) / 4.0f);
+}
+
 // --- Texel formats ------------------------------------------------------------
 
 TEST_F(TextureExec, EightBitChannelsReadAsNormalizedFloat) {
