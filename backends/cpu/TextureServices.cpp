@@ -119,6 +119,13 @@ const std::byte *texelAddress(const TextureDescriptor &d, uint64_t x, uint64_t y
 /// The four result components of one texel (missing channels: 0, w = 1).
 void readTexel(const TextureDescriptor &d, const std::byte *texel, uint32_t kind,
                uint32_t out[4]) {
+  if (d.channelKind == ChannelFloat && d.channelBits == 32 && kind == ResultF32) {
+    // The common case: float channels as they are.
+    static const float missing[4] = {0, 0, 0, 1};
+    std::memcpy(out, missing, sizeof missing);
+    std::memcpy(out, texel, d.channels * 4);
+    return;
+  }
   for (uint32_t c = 0; c < 4; ++c) {
     if (c >= d.channels) {
       if (kind == ResultF32) {
@@ -206,40 +213,66 @@ uint64_t axisSize(const TextureDescriptor &d, int axis) {
   return axis == 0 ? d.width : axis == 1 ? d.height : d.depth;
 }
 
+/// The texels one axis contributes: their indices (resolved by the address
+/// mode; -1 on the border) and weights.
+struct AxisTaps {
+  int64_t index[2] = {0, 0};
+  float weight[2] = {1, 0};
+};
+
+AxisTaps axisTaps(const TextureDescriptor &d, int axis, float coordinate, bool normalized,
+                  bool linear) {
+  uint64_t n = axisSize(d, axis);
+  AxisSample sample = axisSample(coordinate, n, normalized, linear);
+  AxisTaps taps;
+  for (int k = 0; k < (linear ? 2 : 1); ++k) {
+    uint64_t resolved = 0;
+    taps.index[k] = resolveIndex(sample.index + k, n, d.addressMode[axis], normalized, &resolved)
+                        ? int64_t(resolved)
+                        : -1;
+  }
+  taps.weight[0] = linear ? 1 - sample.weight : 1;
+  taps.weight[1] = sample.weight;
+  return taps;
+}
+
 /// Samples the texture at (x, y, z) of `layer` with `axes` coordinates.
 void sampleAt(const TextureDescriptor &d, int axes, const float coords[3], uint64_t layer,
               bool normalized, uint32_t kind, uint32_t out[4]) {
   bool linear = d.filterMode == FilterLinear && kind == ResultF32;
-  AxisSample samples[3];
+  AxisTaps taps[3];
   for (int a = 0; a < axes; ++a)
-    samples[a] = axisSample(coords[a], axisSize(d, a), normalized, linear);
-  int corners = linear ? 1 << axes : 1;
+    taps[a] = axisTaps(d, a, coords[a], normalized, linear);
+  if (!linear) {
+    if (taps[0].index[0] < 0 || taps[1].index[0] < 0 || taps[2].index[0] < 0)
+      return borderTexel(d, kind, out);
+    return readTexel(d,
+                     texelAddress(d, uint64_t(taps[0].index[0]), uint64_t(taps[1].index[0]),
+                                  uint64_t(taps[2].index[0]), layer),
+                     kind, out);
+  }
+  int corners = 1 << axes;
   float sum[4] = {0, 0, 0, 0};
   for (int corner = 0; corner < corners; ++corner) {
-    uint64_t index[3] = {0, 0, 0};
+    int64_t index[3] = {0, 0, 0};
     float weight = 1;
-    bool border = false;
     for (int a = 0; a < axes; ++a) {
-      bool upper = (corner >> a) & 1;
-      if (linear)
-        weight *= upper ? samples[a].weight : 1 - samples[a].weight;
-      border |= !resolveIndex(samples[a].index + (upper ? 1 : 0), axisSize(d, a),
-                              d.addressMode[a], normalized, &index[a]);
+      int upper = (corner >> a) & 1;
+      weight *= taps[a].weight[upper];
+      index[a] = taps[a].index[upper];
     }
-    uint32_t texel[4];
-    if (border)
-      borderTexel(d, kind, texel);
+    if (weight == 0)
+      continue; // on a texel centre: the neighbour does not count
+    float texel[4];
+    if (index[0] < 0 || index[1] < 0 || index[2] < 0)
+      borderTexel(d, kind, reinterpret_cast<uint32_t *>(texel));
     else
-      readTexel(d, texelAddress(d, index[0], index[1], index[2], layer), kind, texel);
-    if (!linear) {
-      std::memcpy(out, texel, sizeof texel);
-      return;
-    }
-    for (int c = 0; c < 4; ++c) {
-      float f;
-      std::memcpy(&f, &texel[c], 4);
-      sum[c] += weight * f;
-    }
+      readTexel(d,
+                texelAddress(d, uint64_t(index[0]), uint64_t(index[1]), uint64_t(index[2]),
+                             layer),
+                kind, reinterpret_cast<uint32_t *>(texel));
+    for (int c = 0; c < 4; ++c)
+      sum[c] += weight * texel[c];
   }
   std::memcpy(out, sum, sizeof sum);
 }
