@@ -155,22 +155,104 @@ cudaError_t applySampling(const cudaTextureDesc &texture, tx::TextureDescriptor 
   return cudaSuccess;
 }
 
-/// The per-level descriptors of a mipmapped texture, sampled like `top`.
+/// The per-level descriptors of a mipmapped texture.
 void describeLevels(const MipmappedArrayObject &mipmap, TextureObject *object) {
-  const tx::TextureDescriptor &top = object->descriptor;
   for (const ArrayObject *level : mipmap.levels) {
     tx::TextureDescriptor d = describeArray(*level);
     d.magic = tx::kTextureMagic;
+    object->levels.push_back(d);
+  }
+  object->descriptor.levels = object->levels.data();
+  object->descriptor.mipmapLevels = uint32_t(object->levels.size());
+}
+
+/// Every level samples like the texture.
+void shareSampling(TextureObject *object) {
+  const tx::TextureDescriptor &top = object->descriptor;
+  for (tx::TextureDescriptor &d : object->levels) {
     std::copy(std::begin(top.addressMode), std::end(top.addressMode), d.addressMode);
     d.filterMode = top.filterMode;
     d.readMode = top.readMode;
     d.normalizedCoords = top.normalizedCoords;
     d.srgb = top.srgb;
     std::copy(std::begin(top.borderColor), std::end(top.borderColor), d.borderColor);
-    object->levels.push_back(d);
   }
-  object->descriptor.levels = object->levels.data();
-  object->descriptor.mipmapLevels = uint32_t(object->levels.size());
+}
+
+/// A view's format over the resource's texels: the same bytes per texel,
+/// read as other channels (cudaResViewFormat*; block-compressed views are
+/// refused: cuport has no block-compressed arrays).
+cudaError_t applyViewFormat(cudaResourceViewFormat format, tx::TextureDescriptor *d) {
+  if (format == cudaResViewFormatNone)
+    return cudaSuccess;
+  unsigned f = unsigned(format);
+  if (f > unsigned(cudaResViewFormatFloat4))
+    return cudaErrorInvalidValue;
+  // Formats come in threes (1, 2, 4 channels) of uchar, char, ushort,
+  // short, uint, int, half, float.
+  static const uint32_t bits[8] = {8, 8, 16, 16, 32, 32, 16, 32};
+  static const uint32_t kinds[8] = {tx::ChannelUnsigned, tx::ChannelSigned,
+                                    tx::ChannelUnsigned, tx::ChannelSigned,
+                                    tx::ChannelUnsigned, tx::ChannelSigned,
+                                    tx::ChannelFloat,    tx::ChannelFloat};
+  static const uint32_t channels[3] = {1, 2, 4};
+  unsigned group = (f - 1) / 3;
+  uint32_t count = channels[(f - 1) % 3];
+  if (count * bits[group] / 8 != d->texelBytes)
+    return cudaErrorInvalidValue;
+  d->channels = count;
+  d->channelBits = bits[group];
+  d->channelKind = kinds[group];
+  return cudaSuccess;
+}
+
+/// A cudaResourceViewDesc: the format, the extent (0 or the resource's),
+/// a range of layers of a layered array, a range of levels of a mipmapped
+/// array.
+cudaError_t applyView(const cudaResourceViewDesc &view, TextureObject *object) {
+  tx::TextureDescriptor &d = object->descriptor;
+  if ((view.width && view.width != d.width) ||
+      (view.height && d.dimensions >= 2 && view.height != d.height) ||
+      (view.depth && d.dimensions == 3 && view.depth != d.depth))
+    return cudaErrorInvalidValue;
+  uint64_t layerUnit = d.cubemap ? 6 : 1;
+  uint64_t layerCount = d.layers / layerUnit;
+  if (view.firstLayer > view.lastLayer || (!d.layered && view.lastLayer != 0) ||
+      (d.layered && view.lastLayer >= layerCount))
+    return cudaErrorInvalidValue;
+  uint32_t levels = std::max<uint32_t>(d.mipmapLevels, 1);
+  if (view.firstMipmapLevel > view.lastMipmapLevel || view.lastMipmapLevel >= levels)
+    return cudaErrorInvalidValue;
+  auto narrow = [&](tx::TextureDescriptor &level) -> cudaError_t {
+    if (cudaError_t error = applyViewFormat(view.format, &level))
+      return error;
+    if (level.layered && view.lastLayer != 0) {
+      level.data = static_cast<std::byte *>(level.data) +
+                   view.firstLayer * layerUnit * level.slicePitch;
+      level.layers = (view.lastLayer - view.firstLayer + 1) * layerUnit;
+    }
+    return cudaSuccess;
+  };
+  if (!object->levels.empty()) {
+    object->levels.erase(object->levels.begin() + view.lastMipmapLevel + 1,
+                         object->levels.end());
+    object->levels.erase(object->levels.begin(),
+                         object->levels.begin() + view.firstMipmapLevel);
+    for (tx::TextureDescriptor &level : object->levels)
+      if (cudaError_t error = narrow(level))
+        return error;
+    // The view's first level is the texture's level 0.
+    const tx::TextureDescriptor &first = object->levels.front();
+    d.data = first.data;
+    d.width = first.width;
+    d.height = first.height;
+    d.depth = first.depth;
+    d.pitch = first.pitch;
+    d.slicePitch = first.slicePitch;
+    d.levels = object->levels.data();
+    d.mipmapLevels = uint32_t(object->levels.size());
+  }
+  return narrow(d);
 }
 
 cudaError_t registerObject(std::unique_ptr<TextureObject> object,
@@ -198,19 +280,22 @@ cudaError_t createTextureObject(const cudaResourceDesc *resource,
   auto object = std::make_unique<TextureObject>();
   if (cudaError_t error = describeResource(*resource, &object->descriptor))
     return error;
-  if (cudaError_t error = applySampling(*texture, &object->descriptor))
-    return error;
   if (resource->resType == cudaResourceTypeMipmappedArray)
     describeLevels(*findMipmappedArray(resource->res.mipmap.mipmap), object.get());
   if (view) {
-    // Views apply to arrays only; cuport records them for
-    // cudaGetTextureObjectResourceViewDesc but samples the whole resource.
+    // Views apply to arrays and mipmapped arrays only.
     if (resource->resType != cudaResourceTypeArray &&
         resource->resType != cudaResourceTypeMipmappedArray)
       return cudaErrorInvalidValue;
+    if (cudaError_t error = applyView(*view, object.get()))
+      return error;
     object->view = *view;
     object->hasView = true;
   }
+  // Sampling rules apply to the format the texture reads (the view's).
+  if (cudaError_t error = applySampling(*texture, &object->descriptor))
+    return error;
+  shareSampling(object.get());
   object->descriptor.magic = tx::kTextureMagic;
   object->resource = *resource;
   object->texture = *texture;

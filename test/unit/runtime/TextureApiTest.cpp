@@ -965,6 +965,95 @@ TEST(TextureObjectApi, LayeredVolumeAndCubemapArraysKeepTheirShape) {
   EXPECT_EQ(cudaFree(out), cudaSuccess);
 }
 
+TEST(TextureObjectApi, ResourceViewsReinterpretAndNarrow) {
+  RegisteredPtx program(kTexturePtx, {"resample", "surfaceFill"});
+  RegisteredPtx layeredProgram(kLayeredPtx, {"fillLayers", "readLayers"});
+  // A uint32 array read as uchar4 normalized floats: .x is the low byte.
+  cudaChannelFormatDesc words = cudaCreateChannelDesc(32, 0, 0, 0, cudaChannelFormatKindUnsigned);
+  cudaArray_t array = nullptr;
+  ASSERT_EQ(cudaMallocArray(&array, &words, 4, 1), cudaSuccess);
+  std::vector<uint32_t> host = {0x04030201u, 0x000000ffu, 0x11223380u, 0u};
+  ASSERT_EQ(cudaMemcpy2DToArray(array, 0, 0, host.data(), 16, 16, 1, cudaMemcpyHostToDevice),
+            cudaSuccess);
+  cudaResourceDesc resource = arrayResource(array);
+  cudaTextureDesc desc{};
+  desc.readMode = cudaReadModeNormalizedFloat;
+  cudaResourceViewDesc view{};
+  view.format = cudaResViewFormatUnsignedChar4;
+  view.width = 4;
+  cudaTextureObject_t tex = 0;
+  ASSERT_EQ(cudaCreateTextureObject(&tex, &resource, &desc, &view), cudaSuccess);
+  float *out = nullptr;
+  ASSERT_EQ(cudaMalloc(&out, 4096), cudaSuccess);
+  int width = 4;
+  float scale = 1.0f;
+  void *args[] = {&tex, &out, &width, &scale};
+  ASSERT_EQ(cudaLaunchKernel(program.stub(0), dim3(1), dim3(4), args, 0, nullptr), cudaSuccess);
+  std::vector<float> got(16);
+  ASSERT_EQ(cudaMemcpy(got.data(), out, 16, cudaMemcpyDeviceToHost), cudaSuccess);
+  EXPECT_FLOAT_EQ(got[0], 1.0f / 255);
+  EXPECT_FLOAT_EQ(got[1], 1.0f);
+  EXPECT_FLOAT_EQ(got[2], 128.0f / 255);
+  EXPECT_FLOAT_EQ(got[3], 0.0f);
+  EXPECT_EQ(cudaDestroyTextureObject(tex), cudaSuccess);
+  // Views that do not fit.
+  cudaResourceViewDesc bad = view;
+  bad.format = cudaResViewFormatFloat2;
+  EXPECT_EQ(cudaCreateTextureObject(&tex, &resource, &desc, &bad), cudaErrorInvalidValue);
+  bad = view;
+  bad.width = 5;
+  EXPECT_EQ(cudaCreateTextureObject(&tex, &resource, &desc, &bad), cudaErrorInvalidValue);
+  bad = view;
+  bad.lastLayer = 1;
+  EXPECT_EQ(cudaCreateTextureObject(&tex, &resource, &desc, &bad), cudaErrorInvalidValue);
+  bad = view;
+  bad.lastMipmapLevel = 1;
+  EXPECT_EQ(cudaCreateTextureObject(&tex, &resource, &desc, &bad), cudaErrorInvalidValue);
+  cudaTextureDesc linearInts{};
+  linearInts.filterMode = cudaFilterModeLinear;
+  view.format = cudaResViewFormatUnsignedInt1;
+  EXPECT_EQ(cudaCreateTextureObject(&tex, &resource, &linearInts, &view), cudaErrorInvalidValue)
+      << "the view's integers cannot be filtered";
+
+  // Layers 2 and 3 of a four-layer array seen as layers 0 and 1.
+  int w = 3, h = 2, layers = 4;
+  cudaArray_t layered = nullptr;
+  cudaChannelFormatDesc format = floatFormat();
+  ASSERT_EQ(cudaMalloc3DArray(&layered, &format, make_cudaExtent(w, h, layers),
+                              cudaArrayLayered | cudaArraySurfaceLoadStore),
+            cudaSuccess);
+  cudaResourceDesc layeredResource = arrayResource(layered);
+  cudaSurfaceObject_t surf = 0;
+  ASSERT_EQ(cudaCreateSurfaceObject(&surf, &layeredResource), cudaSuccess);
+  void *fill[] = {&surf, &layers};
+  ASSERT_EQ(cudaLaunchKernel(layeredProgram.stub(0), dim3(h), dim3(w), fill, 0, nullptr),
+            cudaSuccess);
+  cudaResourceViewDesc upper{};
+  upper.firstLayer = 2;
+  upper.lastLayer = 3;
+  cudaTextureDesc point{};
+  ASSERT_EQ(cudaCreateTextureObject(&tex, &layeredResource, &point, &upper), cudaSuccess);
+  int viewLayers = 2;
+  void *read[] = {&tex, &out, &w, &h, &viewLayers};
+  ASSERT_EQ(cudaLaunchKernel(layeredProgram.stub(1), dim3(h), dim3(w), read, 0, nullptr),
+            cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(got.data(), out, w * h * 2 * 4, cudaMemcpyDeviceToHost), cudaSuccess);
+  for (int l = 0; l < 2; ++l)
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        EXPECT_EQ(got[size_t((l * h + y) * w + x)], float((l + 2) * 100 + y * 10 + x));
+  upper.lastLayer = 4;
+  cudaTextureObject_t rejected = 0;
+  EXPECT_EQ(cudaCreateTextureObject(&rejected, &layeredResource, &point, &upper),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDestroyTextureObject(tex), cudaSuccess);
+  EXPECT_EQ(cudaDestroySurfaceObject(surf), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(layered), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
+  EXPECT_EQ(cudaFree(out), cudaSuccess);
+  cudaGetLastError();
+}
+
 // --- Surface objects ---------------------------------------------------------------
 
 TEST(SurfaceObjectApi, NeedsASurfaceLoadStoreArray) {
