@@ -24,6 +24,9 @@
 
 using cuport::test::RegisteredPtx;
 
+// The deprecated linear array copies are part of the API under test.
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
 namespace {
 
 // nvcc 13 -ptx -arch=sm_75 of:
@@ -525,8 +528,9 @@ TEST(ArrayApi, MipmappedArrayLevelsHalveEachTime) {
     ASSERT_EQ(cudaArrayGetInfo(nullptr, &extent, nullptr, array), cudaSuccess);
     EXPECT_EQ(extent.width, widths[level]) << level;
     EXPECT_EQ(extent.height, heights[level]) << level;
-    if (level == 0)
+    if (level == 0) {
       EXPECT_EQ(cudaFreeArray(array), cudaErrorInvalidValue) << "levels belong to the mipmap";
+    }
   }
   cudaArray_t array = nullptr;
   EXPECT_EQ(cudaGetMipmappedArrayLevel(&array, mipmap, 5), cudaErrorInvalidValue);
