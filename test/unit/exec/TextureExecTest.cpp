@@ -523,4 +523,48 @@ TEST_F(TextureExec, LayeredAnd3DSurfacesAddressEveryElement) {
   }
 }
 
+// txq and suq are not reached from CUDA C++ (nvcc emits no query for the
+// texture-object API), so the PTX is written here.
+TEST_F(TextureExec, TxqAndSuqAnswerFromTheDescriptor) {
+  const std::string ptx = R"(
+.version 9.0
+.target sm_75
+.address_size 64
+.visible .entry query(.param .u64 tex, .param .u64 surf, .param .u64 out)
+{
+  .reg .b32 %r<9>;
+  .reg .b64 %rd<4>;
+  ld.param.u64 %rd1, [tex];
+  ld.param.u64 %rd2, [surf];
+  ld.param.u64 %rd3, [out];
+  txq.width.b32 %r1, [%rd1];
+  txq.height.b32 %r2, [%rd1];
+  txq.depth.b32 %r3, [%rd1];
+  txq.normalized_coords.b32 %r4, [%rd1];
+  txq.filter_mode.b32 %r5, [%rd1];
+  txq.num_mipmap_levels.b32 %r6, [%rd1];
+  suq.width.b32 %r7, [%rd2];
+  suq.array_size.b32 %r8, [%rd2];
+  st.global.v4.u32 [%rd3], {%r1, %r2, %r3, %r4};
+  st.global.v4.u32 [%rd3+16], {%r5, %r6, %r7, %r8};
+  ret;
+}
+)";
+  std::string why;
+  cuport::backend::Module *queries = harness->load(ptx, &why);
+  ASSERT_NE(queries, nullptr) << why;
+  float *data = harness->upload(std::vector<float>(5 * 3 * 2));
+  TextureDescriptor *t = describe(data, 5, 3, 2, 1, 32, ChannelFloat);
+  t->normalizedCoords = 1;
+  t->filterMode = FilterLinear;
+  TextureDescriptor *s = describe(data, 5, 3, 1, 1, 32, ChannelFloat, kSurfaceMagic);
+  s->layered = 1;
+  s->layers = 2;
+  uint32_t *out = harness->upload(std::vector<uint32_t>(8));
+  ASSERT_EQ(harness->launch(*queries->findKernel("query"), {1}, {1}, handle(t), handle(s),
+                            out),
+            Status::Success);
+  EXPECT_EQ(harness->download(out, 8), (std::vector<uint32_t>{5, 3, 2, 1, 1, 1, 5, 2}));
+}
+
 } // namespace
