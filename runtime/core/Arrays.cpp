@@ -434,8 +434,9 @@ cudaError_t linearCopySide(const void *pointer, size_t pitch, size_t rowsPerSlic
 }
 
 cudaError_t copy3DWithArray(const cudaMemcpy3DParms &p, cudaStream_t stream, bool async) {
-  // Exactly one source and one destination.
-  if (bool(p.srcArray) == bool(p.srcPtr.ptr) || bool(p.dstArray) == bool(p.dstPtr.ptr))
+  // Exactly one source and one destination, an array among them.
+  if (bool(p.srcArray) == bool(p.srcPtr.ptr) || bool(p.dstArray) == bool(p.dstPtr.ptr) ||
+      (!p.srcArray && !p.dstArray))
     return cudaErrorInvalidValue;
   ArrayObject *srcArray = p.srcArray ? findArray(p.srcArray) : nullptr;
   ArrayObject *dstArray = p.dstArray ? findArray(p.dstArray) : nullptr;
