@@ -226,6 +226,28 @@ private:
   void callWarpAllGather(llvm::Value *dst, llvm::Value *src, unsigned bytes);
   // --- end: wmma ---
 
+  // --- family: textures and surfaces (TextureFamily.cpp) ---
+  void translateTexture(const ptx::Instruction &inst);      // tex
+  void translateGather(const ptx::Instruction &inst);       // tld4
+  void translateTextureQuery(const ptx::Instruction &inst); // txq suq
+  void translateSurfaceLoad(const ptx::Instruction &inst);  // suld
+  void translateSurfaceStore(const ptx::Instruction &inst); // sust
+  void translateSurfaceAccess(const ptx::Instruction &inst,
+                              const ptx::Operand &address,
+                              const ptx::Operand &data, bool store);
+  /// The 64-bit texture or surface object of [handle, ...] or [handle].
+  llvm::Value *textureHandle(const ptx::Instruction &inst,
+                             const ptx::Operand &address);
+  /// A 16-byte stack buffer the texture services write results into.
+  llvm::Value *textureScratch();
+  /// Two float[3] stack buffers for tex.grad's gradients.
+  llvm::Value *textureGradients();
+  void writeTextureResult(const ptx::Operand &dst, ptx::Type type);
+  /// Calls llvm.trap when `condition` holds.
+  void trapIf(llvm::Value *condition);
+  llvm::AllocaInst *textureScratch_ = nullptr;
+  llvm::AllocaInst *textureGradients_ = nullptr;
+  // --- end: textures ---
   void unsupported(const ptx::Instruction &inst, llvm::StringRef why = "");
   void expectOperands(const ptx::Instruction &inst, size_t count);
 

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "core/Runtime.h"
 
+#include "core/Arrays.h"
 #include "core/MemoryPool.h"
 #include "core/PeerAccess.h"
 #include "core/ManagedRanges.h"
@@ -150,6 +151,7 @@ void Runtime::resetDevice(Device &device) {
   // allocation table frees below; peer mappings from and to it go.
   memoryPools().resetDevice(device);
   peerAccess().resetDevice(device.ordinal);
+  resetDeviceArrays(device.ordinal); // arrays, textures, surfaces
   // Module variables are in the table too; their memory goes with the
   // module, everything else is the application's allocations.
   for (const Allocation &allocation : allocations_.takeAll(device.ordinal)) {

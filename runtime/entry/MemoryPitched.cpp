@@ -7,9 +7,9 @@
 // cudaMallocPitch and cudaMalloc3D pad each row to kPitchAlignment (512
 // bytes, the device's textureAlignment); the 2D and 3D copies and sets are
 // strided operations of core/MemoryOps. Widths are in bytes: these entries
-// take pitched pointers only. CUDA arrays (cudaMemcpy3DParms::srcArray /
-// dstArray) do not exist in cuport yet (cudaMallocArray is not supported),
-// so a non-null array is cudaErrorInvalidValue.
+// take pitched pointers; a 3D copy with a CUDA array on either side
+// (cudaMemcpy3DParms::srcArray / dstArray) goes to core/Arrays'
+// copy3DWithArray, where positions and extents count array elements.
 //
 // Errors: a width larger than a pitch, or a pitch above cudaDeviceProp::
 // memPitch, is cudaErrorInvalidPitchValue; null pointers, ranges outside
@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/Arrays.h"
 #include "core/MemoryOps.h"
 
 using namespace cuport::rt;
@@ -96,7 +97,7 @@ cudaError_t copy3D(cudaArray_const_t srcArray, const cudaPos &srcPos,
                    const cudaExtent &extent, cudaMemcpyKind kind,
                    cudaStream_t stream, bool async) {
   if (srcArray || dstArray)
-    return cudaErrorInvalidValue; // no cudaArray_t can exist yet
+    return cudaErrorInvalidValue; // the callers route arrays to core/Arrays
   bool dstDevice = false, srcDevice = false;
   if (!copySides(kind, dstPtr.ptr, srcPtr.ptr, &dstDevice, &srcDevice))
     return cudaErrorInvalidMemcpyDirection;
@@ -116,6 +117,8 @@ cudaError_t copy3D(cudaArray_const_t srcArray, const cudaPos &srcPos,
 cudaError_t copy3D(const cudaMemcpy3DParms *p, cudaStream_t stream, bool async) {
   if (!p)
     return cudaErrorInvalidValue;
+  if (p->srcArray || p->dstArray)
+    return copy3DWithArray(*p, stream, async);
   return copy3D(p->srcArray, p->srcPos, p->srcPtr, p->dstArray, p->dstPos, p->dstPtr,
                 p->extent, p->kind, stream, async);
 }
@@ -130,6 +133,18 @@ cudaError_t copy3DPeer(const cudaMemcpy3DPeerParms *p, cudaStream_t stream,
     return cudaErrorInvalidDevice;
   // Device memory on both sides; with one address space for all devices a
   // peer copy is a device-to-device copy.
+  if (p->srcArray || p->dstArray) {
+    cudaMemcpy3DParms parms{};
+    parms.srcArray = const_cast<cudaArray_t>(p->srcArray);
+    parms.srcPos = p->srcPos;
+    parms.srcPtr = p->srcPtr;
+    parms.dstArray = p->dstArray;
+    parms.dstPos = p->dstPos;
+    parms.dstPtr = p->dstPtr;
+    parms.extent = p->extent;
+    parms.kind = cudaMemcpyDeviceToDevice;
+    return copy3DWithArray(parms, stream, async);
+  }
   return copy3D(p->srcArray, p->srcPos, p->srcPtr, p->dstArray, p->dstPos, p->dstPtr,
                 p->extent, cudaMemcpyDeviceToDevice, stream, async);
 }

@@ -291,6 +291,64 @@ TEST_F(RuntimePitchedMemory, Memcpy3DAsync) {
   EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
 }
 
+/// cudaMemcpy3D with a CUDA array on one side: a float volume goes into a
+/// 3D array and a sub-box of it comes back into a pitched allocation
+/// (array positions and extents count elements, pitched ones bytes).
+TEST_F(RuntimePitchedMemory, Memcpy3DWithArrays) {
+  const size_t w = 7, h = 5, d = 3;
+  cudaChannelFormatDesc desc = cudaCreateChannelDesc<float>();
+  cudaArray_t array = nullptr;
+  ASSERT_EQ(cudaMalloc3DArray(&array, &desc, make_cudaExtent(w, h, d)), cudaSuccess);
+  std::vector<float> host(w * h * d);
+  for (size_t i = 0; i < host.size(); ++i)
+    host[i] = 0.5f * static_cast<float>(i) - 3.0f;
+
+  cudaMemcpy3DParms in{};
+  in.srcPtr = make_cudaPitchedPtr(host.data(), w * sizeof(float), w, h);
+  in.dstArray = array;
+  in.extent = make_cudaExtent(w, h, d);
+  in.kind = cudaMemcpyHostToDevice;
+  ASSERT_EQ(cudaMemcpy3D(&in), cudaSuccess);
+
+  // The 3x2x2 box at element (2,1,1) of the array into a pitched volume.
+  cudaPitchedPtr box{};
+  ASSERT_EQ(cudaMalloc3D(&box, make_cudaExtent(3 * sizeof(float), 2, 2)), cudaSuccess);
+  cudaMemcpy3DParms out{};
+  out.srcArray = array;
+  out.srcPos = make_cudaPos(2, 1, 1);
+  out.dstPtr = box;
+  out.extent = make_cudaExtent(3, 2, 2);
+  out.kind = cudaMemcpyDeviceToDevice;
+  ASSERT_EQ(cudaMemcpy3D(&out), cudaSuccess);
+  std::vector<uint8_t> bytes = readBack(box.ptr, box.pitch * 2 * 2);
+  for (size_t z = 0; z < 2; ++z)
+    for (size_t y = 0; y < 2; ++y)
+      for (size_t x = 0; x < 3; ++x) {
+        float got;
+        std::memcpy(&got, bytes.data() + (z * 2 + y) * box.pitch + x * sizeof(float),
+                    sizeof got);
+        EXPECT_EQ(got, host[((z + 1) * h + (y + 1)) * w + (x + 2)]) << x << "," << y << "," << z;
+      }
+
+  // The same box through cudaMemcpy3DPeer (device 0 to device 0).
+  cudaMemcpy3DPeerParms peer{};
+  peer.srcArray = array;
+  peer.srcPos = make_cudaPos(2, 1, 1);
+  peer.dstPtr = box;
+  peer.extent = make_cudaExtent(3, 2, 2);
+  ASSERT_EQ(cudaMemset(box.ptr, 0, box.pitch * 4), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy3DPeer(&peer), cudaSuccess);
+  EXPECT_EQ(readBack(box.ptr, box.pitch * 4), bytes);
+
+  // A box running past the array is refused; so is a freed array.
+  out.srcPos = make_cudaPos(5, 1, 1);
+  EXPECT_EQ(cudaMemcpy3D(&out), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
+  out.srcPos = make_cudaPos(0, 0, 0);
+  EXPECT_NE(cudaMemcpy3D(&out), cudaSuccess);
+  EXPECT_EQ(cudaFree(box.ptr), cudaSuccess);
+}
+
 TEST_F(RuntimePitchedMemory, Memcpy3DPeer) {
   const cudaExtent volume = make_cudaExtent(8, 2, 2);
   cudaPitchedPtr a{}, b{};
