@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "passes/SubCfgFormation.h"
 
+#include "passes/BarrierVariants.h"
+#include "passes/EarlyExits.h"
 #include "passes/ThreadLoops.h"
 #include "passes/WarpCollectives.h"
 #include "translate/PtxToNvvm.h"
@@ -31,7 +33,7 @@ bool isBlockBarrier(const CallInst &call) {
     return false;
   StringRef name = callee->getName();
   return name == "llvm.nvvm.barrier0" || name == "llvm.nvvm.barrier.n" ||
-         name == "llvm.nvvm.barrier.sync";
+         name == "llvm.nvvm.barrier.sync" || isBarrierReduction(call);
 }
 
 namespace {
@@ -56,9 +58,11 @@ public:
     if (!privatiseAllocas())
       return;
     hoistUniformValues();
+    earlyExits_ = findEarlyExitBranches(body_, [&](BasicBlock *b) { return isBarrier(b); });
     findVaryingValues();
     if (!checkBarriersAreUniform())
       return;
+    createExitedFlagsIfNeeded();
     if (!scheduled_)
       dropMemberSlots();
     resolveLiveLanes();
@@ -94,6 +98,11 @@ private:
           barrierCalls.push_back(call);
     }
     for (CallInst *call : barrierCalls) {
+      std::optional<BarrierReduction> reduction;
+      if (isBarrierReduction(*call)) {
+        IRBuilder<> entry(unpack_->getTerminator());
+        reduction = expandBarrierReduction(*call, entry, threads_);
+      }
       BasicBlock *barrier = call->getParent()->splitBasicBlock(call, "barrier");
       barrier->splitBasicBlock(call->getNextNode(), "after.barrier");
       if (MDNode *collective = call->getMetadata(kCollectiveMetadata))
@@ -101,6 +110,8 @@ private:
             cast<MDString>(collective->getOperand(0))->getString().str();
       if (AllocaInst *slot = memberSlots_.lookup(call))
         waitsFor_[barrier] = slot;
+      if (reduction)
+        reductions_.try_emplace(barrier, *reduction);
       call->eraseFromParent();
       barrierIds_[barrier] = int(barriers_.size()) + 1;
       barriers_.push_back(barrier);
@@ -242,7 +253,9 @@ private:
           }
       for (BasicBlock *block : body_) {
         Value *condition = branchCondition(block->getTerminator());
-        if (!condition || !isVarying(condition) || !divergent_.insert(block))
+        // The threads that leave at an early exit meet no one again.
+        if (!condition || !isVarying(condition) || earlyExits_.contains(block) ||
+            !divergent_.insert(block))
           continue;
         BasicBlock *join = nullptr;
         for (BasicBlock *reached : divergentRegion(block, join))
@@ -418,7 +431,7 @@ private:
     for (BasicBlock *barrier : barriers_) {
       int id = barrierIds_.lookup(barrier);
       BasicBlock *pre = wrapRegion(barrier->getSingleSuccessor(), id, dispatch);
-      choose->addCase(b.getInt32(id), pre);
+      choose->addCase(b.getInt32(id), releaseReduction(barrier, pre, nullptr));
     }
     unpack_->getTerminator()->eraseFromParent();
     BranchInst::Create(first, unpack_);
@@ -446,7 +459,7 @@ private:
         continue;
       IRBuilder<> b(call);
       Value *live = b.getInt32(~0u);
-      if (scheduled_) {
+      if (scheduled_ || exited_) {
         // Lanes past the block's end read a clamped slot; the caller masks
         // them out with the existing lanes.
         Value *base = call->getArgOperand(0);
@@ -455,8 +468,7 @@ private:
         for (unsigned lane = 0; lane < 32; ++lane) {
           Value *index = b.CreateAdd(base, b.getInt64(lane));
           index = b.CreateSelect(b.CreateICmpULE(index, last), index, last);
-          Value *s = b.CreateLoad(b.getInt32Ty(), stateAddress(b, index));
-          Value *alive = b.CreateZExt(b.CreateICmpNE(s, b.getInt32(kExitId)), b.getInt32Ty());
+          Value *alive = b.CreateZExt(hasNotReturned(b, index), b.getInt32Ty());
           live = b.CreateOr(live, b.CreateShl(alive, lane));
         }
       }
@@ -465,6 +477,46 @@ private:
     }
     if (marker->use_empty())
       marker->eraseFromParent();
+  }
+
+  /// The plain form with threads that leave at an early-exit branch (the
+  /// condition varies) keeps a per-thread exited flag (EarlyExits.h).
+  void createExitedFlagsIfNeeded() {
+    if (scheduled_)
+      return;
+    for (BasicBlock *block : earlyExits_)
+      if (Value *condition = branchCondition(block->getTerminator());
+          condition && isVarying(condition)) {
+        IRBuilder<> entry(unpack_->getTerminator());
+        exited_ = createExitedFlags(entry, threads_);
+        return;
+      }
+  }
+
+  /// i1: thread `t` (i64) has not returned (always true in the plain form
+  /// without early exits).
+  Value *hasNotReturned(IRBuilder<> &b, Value *t) {
+    if (scheduled_)
+      return b.CreateICmpNE(b.CreateLoad(b.getInt32Ty(), stateAddress(b, t)),
+                            b.getInt32(kExitId));
+    if (exited_)
+      return b.CreateNot(hasExited(b, exited_, t));
+    return b.getTrue();
+  }
+
+  /// Plain form: the block the dispatch enters region `pre` through after
+  /// `barrier`; a reducing barrier computes its result there.
+  BasicBlock *releaseReduction(BasicBlock *barrier, BasicBlock *pre, Value *when) {
+    auto found = reductions_.find(barrier);
+    if (found == reductions_.end())
+      return pre;
+    auto *release = BasicBlock::Create(context_, "barrier.release", &function_, pre);
+    IRBuilder<> b(release);
+    emitBarrierReduction(
+        b, found->second, threads_, [&](IRBuilder<> &b, Value *t) { return hasNotReturned(b, t); },
+        when);
+    b.CreateBr(pre);
+    return release;
   }
 
   /// The plain form does not need the lanes each thread waits for.
@@ -569,6 +621,10 @@ private:
       b.CreateStore(b.CreateZExt(ready, b.getInt8Ty()),
                     b.CreateInBoundsGEP(b.getInt8Ty(), go_, t));
     });
+    if (barrier && reductions_.count(barrier))
+      emitBarrierReduction(
+          b, reductions_.find(barrier)->second, threads_,
+          [&](IRBuilder<> &b, Value *t) { return hasNotReturned(b, t); }, blockReady);
     BasicBlock *nestPre = wrapRegion(start, id, next);
     b.CreateBr(nestPre);
     return gate;
@@ -624,7 +680,14 @@ private:
     remapInstructionsInBlocks(clones, map);
     BasicBlock *entryBlock = cast<BasicBlock>(map[start]);
     BasicBlock *guard = nullptr;
-    if (scheduled_) {
+    if (exited_) {
+      // Threads that have exited skip the region.
+      guard = BasicBlock::Create(context_, "not.exited" + tag, &function_, dispatch);
+      IRBuilder<> g(guard);
+      Value *t = g.CreateZExt(linearThreadIndex(g, *function_.getParent()), g.getInt64Ty());
+      guardBranch_ = g.CreateCondBr(hasExited(g, exited_, t), entryBlock, entryBlock);
+      entryBlock = guard;
+    } else if (scheduled_) {
       // Only the threads chosen by the gate run; each records that one ran.
       guard = BasicBlock::Create(context_, "may.go" + tag, &function_, dispatch);
       auto *enter = BasicBlock::Create(context_, "goes" + tag, &function_, dispatch);
@@ -639,7 +702,12 @@ private:
     }
     ThreadNest nest = createThreadNest(pre, dispatch, dims_, entryBlock);
     if (guard)
-      guardBranch_->setSuccessor(1, nest.x.latch);
+      guardBranch_->setSuccessor(exited_ ? 0 : 1, nest.x.latch);
+    if (exited_) {
+      // Chosen by the threads that have not exited; none: the block ends.
+      IRBuilder<> p(pre, pre->getFirstInsertionPt());
+      p.CreateStore(p.getInt32(kExitId), next_);
+    }
 
     // Edges out of the region record where the thread stopped.
     DenseMap<BasicBlock *, BasicBlock *> stops;
@@ -653,6 +721,9 @@ private:
           b.CreateStore(b.getInt32(target),
                         stateAddress(b, b.CreateZExt(linearThreadIndex(b, *function_.getParent()),
                                                      b.getInt64Ty())));
+        else if (exited_ && terminal == exit_)
+          markExited(b, exited_,
+                     b.CreateZExt(linearThreadIndex(b, *function_.getParent()), b.getInt64Ty()));
         else
           b.CreateStore(b.getInt32(target), next_);
         b.CreateBr(nest.x.latch);
@@ -698,6 +769,9 @@ private:
   MemberSlots memberSlots_;
   DenseMap<BasicBlock *, AllocaInst *> waitsFor_; // warp split -> waited-for lanes
   bool scheduled_ = false;
+  SmallPtrSet<BasicBlock *, 8> earlyExits_;          // branches some threads leave by
+  AllocaInst *exited_ = nullptr;                     // plain form: exited[t]
+  DenseMap<BasicBlock *, BarrierReduction> reductions_; // bar.red barriers
   AllocaInst *state_ = nullptr, *go_ = nullptr, *ran_ = nullptr, *flag_ = nullptr;
   BranchInst *guardBranch_ = nullptr;
   std::unique_ptr<PostDominatorTree> postDominators_;

@@ -1,0 +1,89 @@
+//===- passes/BarrierVariants.h - Counted and reducing barriers -*- C++ -*-===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The block barriers beyond plain __syncthreads, for WorkItemLoops and
+// SubCfgFormation. Not a pass: helpers they call.
+//
+// Barriers with a thread count (bar.sync a, b: llvm.nvvm.barrier(a, b);
+// barrier.sync a, b: llvm.nvvm.barrier.sync.cnt(a, b); bar.red with b).
+// On the CPU the threads of a block meet only as a whole, at region
+// boundaries of the thread loops. A count equal to the block's thread count
+// is a whole-block barrier, and that is what the barrier becomes, after a
+// call of the device service __cuport_barrier_count(ctx, count, what),
+// which aborts the launch (cudaErrorLaunchFailure, with a message naming
+// the kernel and the instruction) when the count is any other number: a
+// barrier for part of the block (named barriers of producer/consumer warps)
+// has no CPU lowering. A counted barrier under thread-dependent control
+// flow (only some warps reach it) is refused at compile time like any
+// other barrier there. `bar.arrive`/`barrier.arrive` (a thread signals
+// without waiting, for warps that wait at bar.sync) is refused at compile
+// time, naming the kernel and the instruction: in thread loops the
+// arriving threads cannot be ordered before the waiting ones.
+//
+// Reducing barriers (__syncthreads_count/_and/_or: bar.red.popc.u32,
+// bar.red.{and,or}.pred and barrier.red; llvm.nvvm.barrier0.{popc,and,or}
+// and __cuport_{bar,barrier}_red_{popc,and,or}) are block barriers for
+// SubCfgFormation (isBlockBarrier). expandBarrierReduction splits one into
+// its halves: before the barrier each thread stores its 0/1 flag in its
+// element of a per-thread array; after it each thread reads one block-wide
+// result. emitBarrierReduction computes the result at the barrier itself,
+// once per block, between the two thread loops: over the threads that take
+// part (the threads that have not exited), popc adds, and/or combine. The
+// result is a load through a block-wide slot, so the divergence analysis
+// sees it block-uniform, as CUDA defines it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUPORT_PASSES_BARRIERVARIANTS_H
+#define CUPORT_PASSES_BARRIERVARIANTS_H
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/IR/IRBuilder.h"
+
+#include <string>
+
+namespace cuport::passes {
+
+enum class ReductionOp { Popc, And, Or };
+
+/// Whether `call` is a reducing block barrier (bar.red / barrier.red).
+bool isBarrierReduction(const llvm::CallInst &call);
+
+/// Rewrites every barrier with a thread count in `function` (a block
+/// function) into the count check and a whole-block barrier. Reductions
+/// keep their call; their count, when not the constant 0, is checked.
+void lowerCountedBarriers(llvm::Function &function);
+
+/// The PTX instruction a barrier-like call stands for ("bar.arrive"), or
+/// "" when `name` is not one this file knows.
+std::string barrierInstructionName(llvm::StringRef calleeName);
+
+struct BarrierReduction {
+  ReductionOp op;
+  llvm::AllocaInst *flags;  ///< i32 per thread, written before the barrier
+  llvm::AllocaInst *result; ///< i32, block-wide, read after it
+};
+
+/// Before `call`: the thread's flag into flags[linear thread index]. After
+/// it: the call's uses read the result slot. Slots are allocated at
+/// `entry` (threads: the block's thread count, i64). The caller erases the
+/// call when it has made it a barrier.
+BarrierReduction expandBarrierReduction(llvm::CallInst &call,
+                                        llvm::IRBuilder<> &entry,
+                                        llvm::Value *threads);
+
+/// Emits at `b` (a block without terminator; `b` continues after the
+/// emitted loop) the reduction over the threads for which
+/// `participates(b, t)` (straight-line code, i1; null: all) holds, and
+/// stores it in the result slot when `when` (i1; null: always).
+void emitBarrierReduction(
+    llvm::IRBuilder<> &b, const BarrierReduction &reduction, llvm::Value *threads,
+    llvm::function_ref<llvm::Value *(llvm::IRBuilder<> &, llvm::Value *)> participates,
+    llvm::Value *when);
+
+} // namespace cuport::passes
+
+#endif // CUPORT_PASSES_BARRIERVARIANTS_H
