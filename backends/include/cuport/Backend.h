@@ -151,6 +151,10 @@ struct LaunchParams {
   /// Packed argument buffer laid out by KernelInfo::params. The queue copies
   /// it before launch() returns, so the caller may reuse it at once.
   std::span<const std::byte> args;
+  /// cudaLaunchCooperativeKernel: every block of the grid runs at once (the
+  /// runtime has checked that the grid fits), so blocks may wait for each
+  /// other (grid.sync()).
+  bool cooperative = false;
 };
 
 class Event {
