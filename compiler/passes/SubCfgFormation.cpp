@@ -745,8 +745,10 @@ private:
     SmallVector<BasicBlock *, 16> loopBody(clones.begin(), clones.end());
     for (auto &[terminal, stop] : stops)
       loopBody.push_back(stop);
+    if (exited_)
+      loopBody.push_back(guard); // reads the thread's own flag
     SmallVector<BasicBlock *, 16> resolved(loopBody.begin(), loopBody.end());
-    if (guard)
+    if (guard && !exited_)
       resolved.push_back(guard);
     resolveThreadRegisters(resolved, nest, dims_);
     markParallel(nest.x, loopBody);

@@ -61,8 +61,8 @@ PreservedAnalyses WorkItemLoopsPass::run(Function &function,
     std::string instruction = barrierInstructionName(sync);
     if (StringRef(instruction).ends_with("arrive"))
       diagnostics_.error(function.getName(),
-                         "'" + instruction +
-                             "' (a named barrier that producer warps arrive at "
+                         "'" + instruction + "' (" + sync +
+                             ": a named barrier that producer warps arrive at "
                              "without waiting) has no CPU lowering: the threads of "
                              "a block run in loops between whole-block barriers, "
                              "so arriving threads cannot be ordered before the "

@@ -111,3 +111,22 @@ extern "C" __global__ void earlyReturnActiveMask(unsigned *out, int n) {
   __syncthreads();
   out[i] = __activemask();
 }
+
+// Grid-wide synchronisation (cooperative launch): every phase sees what all
+// blocks wrote in the phase before. Block `trapBlock` (if < gridDim.x)
+// traps before the first sync: the others must not wait for it forever.
+#include <cooperative_groups.h>
+extern "C" __global__ void gridPhases(int *a, int *b, int n, int trapBlock) {
+  cooperative_groups::grid_group grid = cooperative_groups::this_grid();
+  int i = grid.thread_rank();
+  if (int(blockIdx.x) == trapBlock)
+    asm volatile("trap;");
+  if (i < n)
+    a[i] = 3 * i + 1;
+  grid.sync();
+  if (i < n)
+    b[i] = a[(i + 1) % n];
+  grid.sync();
+  if (i < n)
+    a[i] = b[(i + 1) % n];
+}

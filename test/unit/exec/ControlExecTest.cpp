@@ -206,7 +206,9 @@ TEST_F(ControlExec, DivergentActiveMaskIsRefusedNotRunWrongly) {
   // Warp collectives run, also under divergent control flow with a member
   // mask (WarpExecTest); __activemask() under thread-dependent control flow
   // (which lanes are "active" there) is refused, naming the kernel and
-  // the collective.
+  // the collective. (The __syncwarp after the join keeps the lanes that
+  // skip it alive; without it they would be lanes that exited, and
+  // activemask would name the others: SyncExecTest.)
   std::string why = refusal(std::string(kHeader) + R"(
 .visible .entry usesActiveMask(.param .u64 out)
 {
@@ -222,6 +224,7 @@ TEST_F(ControlExec, DivergentActiveMaskIsRefusedNotRunWrongly) {
 	add.s64 %rd3, %rd1, %rd3;
 	st.u32 [%rd3], %r2;
 $L__done:
+	bar.warp.sync -1;
 	ret;
 }
 )");

@@ -14,7 +14,10 @@
 // a, b) equal to the block size, and a count for part of the block failing
 // the launch; threads that return before a barrier (`if (i >= n) return;`),
 // in a loop, with reducing barriers and activemask after them; bar.arrive
-// refused at load time naming the kernel and the instruction.
+// refused at load time naming the kernel and the instruction; grid-wide
+// sync (cooperative_groups) in a cooperative launch, a block that traps
+// before it (the others do not hang), and the same kernel launched without
+// cooperation (grid.sync() traps, as on NVIDIA hardware).
 //
 //===----------------------------------------------------------------------===//
 #include "BackendHarness.h"
@@ -247,6 +250,45 @@ TEST_F(SyncExec, ActiveMaskAfterAnEarlyReturnNamesTheLiveLanes) {
     unsigned expected = i < 32 ? 0xffffffffu : (i < unsigned(n) ? (1u << (n - 32)) - 1 : 0u);
     EXPECT_EQ(out[i], expected) << i;
   }
+}
+
+//===----------------------------------------------------------------------===//
+// Grid-wide synchronisation
+//===----------------------------------------------------------------------===//
+
+std::vector<int> gridPhasesExpected(int n) {
+  std::vector<int> a(n);
+  for (int i = 0; i < n; ++i)
+    a[i] = 3 * ((i + 2) % n) + 1;
+  return a;
+}
+
+TEST_F(SyncExec, GridSyncInACooperativeLaunch) {
+  for (auto [blocks, threads] : {std::pair{6u, 64u}, std::pair{3u, 100u}, std::pair{1u, 32u}}) {
+    const int n = int(blocks * threads) - 5, noTrap = -1;
+    int *dA = harness->upload(std::vector<int>(n, 0));
+    int *dB = harness->upload(std::vector<int>(n, 0));
+    ASSERT_EQ(harness->launchCooperative(kernel("gridPhases"), {blocks}, {threads}, dA, dB, n,
+                                         noTrap),
+              Status::Success);
+    EXPECT_EQ(harness->download(dA, n), gridPhasesExpected(n)) << blocks << "x" << threads;
+  }
+}
+
+TEST_F(SyncExec, ABlockThatTrapsBeforeTheGridSyncFailsTheLaunch) {
+  const int n = 256, trapBlock = 2;
+  int *dA = harness->upload(std::vector<int>(n, 0));
+  int *dB = harness->upload(std::vector<int>(n, 0));
+  EXPECT_EQ(harness->launchCooperative(kernel("gridPhases"), {4}, {64}, dA, dB, n, trapBlock),
+            Status::LaunchFailure);
+}
+
+TEST_F(SyncExec, GridSyncWithoutCooperativeLaunchTraps) {
+  const int n = 128, noTrap = -1;
+  int *dA = harness->upload(std::vector<int>(n, 0));
+  int *dB = harness->upload(std::vector<int>(n, 0));
+  EXPECT_EQ(harness->launch(kernel("gridPhases"), {2}, {64}, dA, dB, n, noTrap),
+            Status::LaunchFailure);
 }
 
 } // namespace
