@@ -112,6 +112,18 @@ extern "C" __global__ void earlyReturnActiveMask(unsigned *out, int n) {
   out[i] = __activemask();
 }
 
+// Early return, a shuffle under a lane-dependent branch (the scheduled
+// form of the lowering), then a reducing barrier over the live threads.
+extern "C" __global__ void countAfterDivergentShuffle(const int *in, int *out, int n) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= n)
+    return;
+  int v = in[i];
+  if ((threadIdx.x & 31) < 16)
+    v += __shfl_down_sync(0xffff, v, 1, 16);
+  out[i] = __syncthreads_count(v > 0) * 1000 + v;
+}
+
 // Grid-wide synchronisation (cooperative launch): every phase sees what all
 // blocks wrote in the phase before. Block `trapBlock` (if < gridDim.x)
 // traps before the first sync: the others must not wait for it forever.

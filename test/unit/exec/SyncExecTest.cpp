@@ -252,6 +252,36 @@ TEST_F(SyncExec, ActiveMaskAfterAnEarlyReturnNamesTheLiveLanes) {
   }
 }
 
+TEST_F(SyncExec, ReductionAfterEarlyReturnAndDivergentShuffle) {
+  const unsigned threads = 64, blocks = 4;
+  const int n = int(threads * 3 + 20);
+  std::vector<int> in = sequence(threads * blocks, 21);
+  int *dIn = harness->upload(in);
+  int *dOut = harness->upload(std::vector<int>(threads * blocks, -7));
+  ASSERT_EQ(harness->launch(kernel("countAfterDivergentShuffle"), {blocks}, {threads}, dIn,
+                            dOut, n),
+            Status::Success);
+  std::vector<int> out = harness->download(dOut, threads * blocks);
+  std::vector<int> v(n);
+  for (int i = 0; i < n; ++i) {
+    unsigned lane = unsigned(i) % 32;
+    v[i] = in[i];
+    if (lane < 16)
+      v[i] += lane + 1 < 16 ? in[i + 1] : in[i]; // width 16: lane 15 reads itself
+  }
+  for (unsigned i = 0; i < threads * blocks; ++i) {
+    if (int(i) >= n) {
+      EXPECT_EQ(out[i], -7) << i;
+      continue;
+    }
+    unsigned b = i / threads;
+    int count = 0;
+    for (int j = int(b * threads); j < int((b + 1) * threads) && j < n; ++j)
+      count += v[j] > 0;
+    EXPECT_EQ(out[i], count * 1000 + v[i]) << i;
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Grid-wide synchronisation
 //===----------------------------------------------------------------------===//
