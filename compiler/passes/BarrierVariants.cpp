@@ -101,7 +101,71 @@ std::string barrierInstructionName(StringRef name) {
   return "";
 }
 
+bool isNamedBarrierSync(const CallInst &call) {
+  return calleeName(call) == kNamedBarrierSync;
+}
+
+bool isBarrierArrive(const CallInst &call) {
+  StringRef name = calleeName(call);
+  return name == "__cuport_bar_arrive" || name == "__cuport_barrier_arrive";
+}
+
+bool hasConstantOperands(const CallInst &call) {
+  return isa<ConstantInt>(call.getArgOperand(0)) && isa<ConstantInt>(call.getArgOperand(1));
+}
+
+NamedBarriers createNamedBarriers(IRBuilder<> &entry, Module &module) {
+  LLVMContext &context = module.getContext();
+  ArrayType *counters = ArrayType::get(entry.getInt32Ty(), 16);
+  NamedBarriers named{};
+  named.arrivals = entry.CreateAlloca(counters, nullptr, "named.arrivals");
+  named.generations = entry.CreateAlloca(counters, nullptr, "named.generations");
+  entry.CreateMemSet(named.arrivals, entry.getInt8(0), 64, MaybeAlign(4));
+  entry.CreateMemSet(named.generations, entry.getInt8(0), 64, MaybeAlign(4));
+  const char *name = "__cuport_named_barrier_arrive";
+  if (Function *existing = module.getFunction(name)) {
+    named.arrive = existing;
+    return named;
+  }
+  Type *i32 = Type::getInt32Ty(context);
+  PointerType *ptr = PointerType::get(context, 0);
+  named.arrive = Function::Create(FunctionType::get(i32, {ptr, ptr, i32, i32}, false),
+                                  GlobalValue::InternalLinkage, name, module);
+  named.arrive->addFnAttr(Attribute::NoInline);
+  named.arrive->addFnAttr(Attribute::NoUnwind);
+  IRBuilder<> b(BasicBlock::Create(context, "entry", named.arrive));
+  Argument *arrivals = named.arrive->getArg(0), *generations = named.arrive->getArg(1);
+  Value *id = b.CreateAnd(named.arrive->getArg(2), 15), *count = named.arrive->getArg(3);
+  Value *arrivalSlot = b.CreateInBoundsGEP(i32, arrivals, id);
+  Value *generationSlot = b.CreateInBoundsGEP(i32, generations, id);
+  Value *generation = b.CreateLoad(i32, generationSlot);
+  Value *arrived = b.CreateAdd(b.CreateLoad(i32, arrivalSlot), b.getInt32(1));
+  Value *complete = b.CreateICmpUGE(arrived, count);
+  b.CreateStore(b.CreateSelect(complete, b.getInt32(0), arrived), arrivalSlot);
+  b.CreateStore(b.CreateSelect(complete, b.CreateAdd(generation, b.getInt32(1)), generation),
+                generationSlot);
+  b.CreateRet(generation);
+  return named;
+}
+
+Value *emitArrive(IRBuilder<> &b, const NamedBarriers &named, Value *id, Value *count) {
+  return b.CreateCall(named.arrive, {named.arrivals, named.generations, id, count},
+                      "named.generation");
+}
+
+Value *completedGenerations(IRBuilder<> &b, const NamedBarriers &named, Value *id) {
+  Value *index = b.CreateAnd(b.CreateZExtOrTrunc(id, b.getInt32Ty()), 15);
+  return b.CreateLoad(b.getInt32Ty(),
+                      b.CreateInBoundsGEP(b.getInt32Ty(), named.generations, index));
+}
+
 void lowerCountedBarriers(Function &function) {
+  // With producer/consumer arrivals, counted barriers of constant id (not
+  // 0) and count are named barriers (see the header).
+  bool producerConsumer = false;
+  for (Instruction &inst : instructions(function))
+    if (auto *call = dyn_cast<CallInst>(&inst); call && isBarrierArrive(*call))
+      producerConsumer = true;
   std::vector<CallInst *> counted;
   for (Instruction &inst : instructions(function))
     if (auto *call = dyn_cast<CallInst>(&inst)) {
@@ -114,6 +178,20 @@ void lowerCountedBarriers(Function &function) {
     IRBuilder<> b(call);
     StringRef name = calleeName(*call);
     Value *id = call->getArgOperand(0), *count = call->getArgOperand(1);
+    auto *constantId = dyn_cast<ConstantInt>(id);
+    if (producerConsumer && !isBarrierReduction(*call) && constantId && !constantId->isZero() &&
+        isa<ConstantInt>(count)) {
+      FunctionCallee named = function.getParent()->getOrInsertFunction(
+          kNamedBarrierSync,
+          FunctionType::get(b.getVoidTy(), {b.getInt32Ty(), b.getInt32Ty()}, false));
+      if (auto *declared = dyn_cast<Function>(named.getCallee())) {
+        declared->setConvergent();
+        declared->setDoesNotThrow();
+      }
+      b.CreateCall(named, {id, count});
+      call->eraseFromParent();
+      continue;
+    }
     if (auto *constant = dyn_cast<ConstantInt>(count); !constant || !constant->isZero())
       emitCountCheck(b, function, count, barrierInstructionName(name));
     if (isBarrierReduction(*call))

@@ -18,10 +18,21 @@
 // barrier for part of the block (named barriers of producer/consumer warps)
 // has no CPU lowering. A counted barrier under thread-dependent control
 // flow (only some warps reach it) is refused at compile time like any
-// other barrier there. `bar.arrive`/`barrier.arrive` (a thread signals
-// without waiting, for warps that wait at bar.sync) is refused at compile
-// time, naming the kernel and the instruction: in thread loops the
-// arriving threads cannot be ordered before the waiting ones.
+// other barrier there.
+//
+// Named barriers of producer/consumer warps: in a kernel that uses
+// `bar.arrive`/`barrier.arrive` (a thread signals without waiting), every
+// barrier with a constant id other than 0 and a constant count is a *named
+// barrier* with PTX's counting semantics: bar.sync b, n and bar.arrive b, n
+// each add one arrival to barrier b; the n-th arrival completes the
+// barrier's current generation (and starts the next with no arrivals); a
+// thread at bar.sync b goes on once the generation it arrived in has
+// completed. The kernel is lowered in SubCfgFormation's scheduled form (a
+// resume point per thread): bar.sync b, n is a split point whose gate lets
+// through the threads whose generation has completed; bar.arrive is an
+// ordinary call in its region (an out-of-line helper, so the thread loop is
+// not vectorized across the shared counters). Arrive with a run-time id or
+// count is refused naming the kernel and the instruction.
 //
 // Reducing barriers (__syncthreads_count/_and/_or: bar.red.popc.u32,
 // bar.red.{and,or}.pred and barrier.red; llvm.nvvm.barrier0.{popc,and,or}
@@ -56,6 +67,35 @@ bool isBarrierReduction(const llvm::CallInst &call);
 /// function) into the count check and a whole-block barrier. Reductions
 /// keep their call; their count, when not the constant 0, is checked.
 void lowerCountedBarriers(llvm::Function &function);
+
+/// Stands for bar.sync/barrier.sync b, n of a named barrier (constant b and
+/// n) in a kernel with producer/consumer arrivals: void (i32 b, i32 n).
+inline constexpr const char *kNamedBarrierSync = "__cuport_named_barrier_sync";
+
+bool isNamedBarrierSync(const llvm::CallInst &call);
+/// bar.arrive / barrier.arrive (void (i32 b, i32 n)).
+bool isBarrierArrive(const llvm::CallInst &call);
+/// Whether the arrive's id and count are constants (then it is lowered).
+bool hasConstantOperands(const llvm::CallInst &call);
+
+/// The block-wide state of the named barriers of one block function.
+struct NamedBarriers {
+  llvm::AllocaInst *arrivals;    ///< [16 x i32], arrivals of the generation
+  llvm::AllocaInst *generations; ///< [16 x i32], completed generations
+  llvm::Function *arrive;        ///< i32 (ptr, ptr, i32 b, i32 n): the
+                                 ///< generation the arrival belongs to
+};
+
+/// Zeroed state at `entry` and the out-of-line arrival helper.
+NamedBarriers createNamedBarriers(llvm::IRBuilder<> &entry, llvm::Module &module);
+
+/// One arrival at barrier `id` of `count`; returns its generation.
+llvm::Value *emitArrive(llvm::IRBuilder<> &b, const NamedBarriers &named,
+                        llvm::Value *id, llvm::Value *count);
+
+/// The completed generations of barrier `id`.
+llvm::Value *completedGenerations(llvm::IRBuilder<> &b, const NamedBarriers &named,
+                                  llvm::Value *id);
 
 /// The PTX instruction a barrier-like call stands for ("bar.arrive"), or
 /// "" when `name` is not one this file knows.

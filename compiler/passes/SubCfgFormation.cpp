@@ -33,7 +33,8 @@ bool isBlockBarrier(const CallInst &call) {
     return false;
   StringRef name = callee->getName();
   return name == "llvm.nvvm.barrier0" || name == "llvm.nvvm.barrier.n" ||
-         name == "llvm.nvvm.barrier.sync" || isBarrierReduction(call);
+         name == "llvm.nvvm.barrier.sync" || isBarrierReduction(call) ||
+         isNamedBarrierSync(call);
 }
 
 namespace {
@@ -55,6 +56,7 @@ public:
         entry.getInt64Ty(), "block.threads");
     memberSlots_ = expandWarpCollectives(function_, threads_);
     normalise();
+    lowerArrivals();
     if (!privatiseAllocas())
       return;
     hoistUniformValues();
@@ -112,6 +114,8 @@ private:
         waitsFor_[barrier] = slot;
       if (reduction)
         reductions_.try_emplace(barrier, *reduction);
+      if (isNamedBarrierSync(*call))
+        named_[barrier] = {call->getArgOperand(0), call->getArgOperand(1)};
       call->eraseFromParent();
       barrierIds_[barrier] = int(barriers_.size()) + 1;
       barriers_.push_back(barrier);
@@ -267,12 +271,15 @@ private:
   }
 
   bool checkBarriersAreUniform() {
+    if (namedState_)
+      scheduled_ = true; // named barriers count arrivals per thread
     for (BasicBlock *branch : divergent_) {
       BasicBlock *join = nullptr;
       for (BasicBlock *reached : divergentRegion(branch, join))
         if (isBarrier(reached)) {
-          if (waitsFor_.count(reached)) {
-            // The lanes of the mask meet there: the scheduled form.
+          if (waitsFor_.count(reached) || named_.count(reached)) {
+            // The lanes of the mask (the arrivals of the named barrier)
+            // meet there: the scheduled form.
             scheduled_ = true;
             continue;
           }
@@ -479,6 +486,26 @@ private:
       marker->eraseFromParent();
   }
 
+  /// Named barriers (BarrierVariants.h): block-wide counters, the
+  /// generation each thread waits for, and arrivals as helper calls.
+  void lowerArrivals() {
+    std::vector<CallInst *> arrivals;
+    for (BasicBlock *block : body_)
+      for (Instruction &inst : *block)
+        if (auto *call = dyn_cast<CallInst>(&inst); call && isBarrierArrive(*call))
+          arrivals.push_back(call);
+    if (named_.empty() && arrivals.empty())
+      return;
+    IRBuilder<> entry(unpack_->getTerminator());
+    namedState_ = createNamedBarriers(entry, *function_.getParent());
+    waitGeneration_ = entry.CreateAlloca(entry.getInt32Ty(), threads_, "named.waits.for");
+    for (CallInst *call : arrivals) {
+      IRBuilder<> b(call);
+      emitArrive(b, *namedState_, call->getArgOperand(0), call->getArgOperand(1));
+      call->eraseFromParent();
+    }
+  }
+
   /// The plain form with threads that leave at an early-exit branch (the
   /// condition varies) keeps a per-thread exited flag (EarlyExits.h).
   void createExitedFlagsIfNeeded() {
@@ -578,7 +605,9 @@ private:
     Value *k = b.getInt32(id);
     Value *blockReady = b.getTrue();
     AllocaInst *waitsFor = barrier ? waitsFor_.lookup(barrier) : nullptr;
-    if (barrier && !waitsFor) {
+    auto named = barrier ? named_.find(barrier) : named_.end();
+    bool isNamed = named != named_.end();
+    if (barrier && !waitsFor && !isNamed) {
       // A block barrier: every thread that has not returned is there.
       b.CreateStore(b.getTrue(), flag_);
       forEachThread(b, b.GetInsertBlock(), "all.at" + tag, [&](IRBuilder<> &b, Value *t) {
@@ -591,6 +620,13 @@ private:
     forEachThread(b, b.GetInsertBlock(), "may.go" + tag, [&](IRBuilder<> &b, Value *t) {
       Value *at = b.CreateICmpEQ(b.CreateLoad(b.getInt32Ty(), stateAddress(b, t)), k);
       Value *ready = b.CreateAnd(at, blockReady);
+      if (isNamed) {
+        // The generation the thread arrived in has completed.
+        Value *waited = b.CreateLoad(b.getInt32Ty(),
+                                     b.CreateInBoundsGEP(b.getInt32Ty(), waitGeneration_, t));
+        Value *completed = completedGenerations(b, *namedState_, named->second.first);
+        ready = b.CreateAnd(ready, b.CreateICmpNE(completed, waited));
+      }
       if (waitsFor) {
         // Only a thread at k has stored the lanes it waits for (all of
         // them existing lanes); the others wait for none.
@@ -717,11 +753,14 @@ private:
         int target = terminal == exit_ ? kExitId : barrierIds_.lookup(terminal);
         stop = BasicBlock::Create(context_, "reached" + tag, &function_, nest.x.latch);
         IRBuilder<> b(stop);
-        if (scheduled_)
-          b.CreateStore(b.getInt32(target),
-                        stateAddress(b, b.CreateZExt(linearThreadIndex(b, *function_.getParent()),
-                                                     b.getInt64Ty())));
-        else if (exited_ && terminal == exit_)
+        if (scheduled_) {
+          Value *t = b.CreateZExt(linearThreadIndex(b, *function_.getParent()), b.getInt64Ty());
+          b.CreateStore(b.getInt32(target), stateAddress(b, t));
+          if (auto found = named_.find(terminal); found != named_.end())
+            // Arrive, and remember the generation to wait for.
+            b.CreateStore(emitArrive(b, *namedState_, found->second.first, found->second.second),
+                          b.CreateInBoundsGEP(b.getInt32Ty(), waitGeneration_, t));
+        } else if (exited_ && terminal == exit_)
           markExited(b, exited_,
                      b.CreateZExt(linearThreadIndex(b, *function_.getParent()), b.getInt64Ty()));
         else
@@ -773,6 +812,9 @@ private:
   bool scheduled_ = false;
   SmallPtrSet<BasicBlock *, 8> earlyExits_;          // branches some threads leave by
   AllocaInst *exited_ = nullptr;                     // plain form: exited[t]
+  DenseMap<BasicBlock *, std::pair<Value *, Value *>> named_; // barrier -> (id, count)
+  std::optional<NamedBarriers> namedState_;
+  AllocaInst *waitGeneration_ = nullptr; // named.waits.for[t]
   DenseMap<BasicBlock *, BarrierReduction> reductions_; // bar.red barriers
   AllocaInst *state_ = nullptr, *go_ = nullptr, *ran_ = nullptr, *flag_ = nullptr;
   BranchInst *guardBranch_ = nullptr;

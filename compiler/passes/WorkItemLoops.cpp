@@ -23,14 +23,16 @@ namespace cuport::passes {
 namespace {
 
 /// A synchronisation point neither the fast path nor the sub-CFG formation
-/// handles (bar.arrive, barrier.arrive; BarrierVariants.h says why).
+/// handles (bar.arrive, barrier.arrive with a run-time id or count;
+/// BarrierVariants.h says why).
 StringRef unsupportedSynchronisationIn(Function &function) {
   for (Instruction &inst : instructions(function))
     if (auto *call = dyn_cast<CallInst>(&inst))
       if (Function *callee = call->getCalledFunction()) {
         StringRef name = callee->getName();
         if (isBlockBarrier(*call) || isWarpCollective(*call) ||
-            name == services::kBarrierCount)
+            name == services::kBarrierCount ||
+            (isBarrierArrive(*call) && hasConstantOperands(*call)))
           continue;
         if (name.starts_with("llvm.nvvm.barrier") ||
             name.starts_with("llvm.nvvm.bar.") ||
@@ -41,11 +43,12 @@ StringRef unsupportedSynchronisationIn(Function &function) {
   return "";
 }
 
-/// Block barriers and warp collectives both need sub-CFG formation.
+/// Block barriers, warp collectives and named-barrier arrivals need sub-CFG
+/// formation.
 bool hasSynchronisationPoint(Function &function) {
   for (Instruction &inst : instructions(function))
     if (auto *call = dyn_cast<CallInst>(&inst);
-        call && (isBlockBarrier(*call) || isWarpCollective(*call)))
+        call && (isBlockBarrier(*call) || isWarpCollective(*call) || isBarrierArrive(*call)))
       return true;
   return false;
 }
@@ -62,11 +65,9 @@ PreservedAnalyses WorkItemLoopsPass::run(Function &function,
     if (StringRef(instruction).ends_with("arrive"))
       diagnostics_.error(function.getName(),
                          "'" + instruction + "' (" + sync +
-                             ": a named barrier that producer warps arrive at "
-                             "without waiting) has no CPU lowering: the threads of "
-                             "a block run in loops between whole-block barriers, "
-                             "so arriving threads cannot be ordered before the "
-                             "waiting ones");
+                             ") with a barrier id or thread count known only at "
+                             "run time has no CPU lowering: named barriers of "
+                             "producer/consumer warps need both as constants");
     else
       diagnostics_.error(function.getName(),
                          "synchronisation point '" +

@@ -124,6 +124,31 @@ extern "C" __global__ void countAfterDivergentShuffle(const int *in, int *out, i
   out[i] = __syncthreads_count(v > 0) * 1000 + v;
 }
 
+// Warp specialisation with named barriers: warp 0 produces into a shared
+// buffer, warp 1 consumes it; barrier 1 says "full" (producers arrive,
+// consumers wait), barrier 2 says "empty" (consumers arrive, producers
+// wait). Blocks of 64 threads.
+extern "C" __global__ void producerConsumer(const int *in, int *out, int rounds) {
+  __shared__ int buffer[32];
+  unsigned lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  if (warp == 0) {
+    for (int r = 0; r < rounds; ++r) {
+      asm volatile("bar.sync 2, 64;" ::: "memory");
+      buffer[lane] = in[r * 32 + lane] * (int(blockIdx.x) + 1);
+      asm volatile("bar.arrive 1, 64;" ::: "memory");
+    }
+  } else {
+    int sum = 0;
+    asm volatile("bar.arrive 2, 64;" ::: "memory");
+    for (int r = 0; r < rounds; ++r) {
+      asm volatile("bar.sync 1, 64;" ::: "memory");
+      sum = sum * 3 + buffer[31 - lane];
+      asm volatile("bar.arrive 2, 64;" ::: "memory");
+    }
+    out[blockIdx.x * 32 + lane] = sum;
+  }
+}
+
 // Grid-wide synchronisation (cooperative launch): every phase sees what all
 // blocks wrote in the phase before. Block `trapBlock` (if < gridDim.x)
 // traps before the first sync: the others must not wait for it forever.

@@ -13,8 +13,10 @@
 // they decide; barriers with a thread count (bar.sync a, b and barrier.sync
 // a, b) equal to the block size, and a count for part of the block failing
 // the launch; threads that return before a barrier (`if (i >= n) return;`),
-// in a loop, with reducing barriers and activemask after them; bar.arrive
-// refused at load time naming the kernel and the instruction; grid-wide
+// in a loop, with reducing barriers and activemask after them; named
+// barriers of producer/consumer warps (bar.arrive + bar.sync with counts),
+// and bar.arrive with a run-time count refused at load time naming the
+// kernel and the instruction; grid-wide
 // sync (cooperative_groups) in a cooperative launch, a block that traps
 // before it (the others do not hang), and the same kernel launched without
 // cooperation (grid.sync() traps, as on NVIDIA hardware).
@@ -148,24 +150,43 @@ TEST_F(SyncExec, CountForPartOfTheBlockFailsTheLaunch) {
 
 const char *const kHeader = ".version 9.0\n.target sm_80\n.address_size 64\n";
 
-TEST_F(SyncExec, BarArriveIsRefusedNamingKernelAndInstruction) {
-  // Producer warps arrive, consumer warps wait (a named barrier of 64).
+TEST_F(SyncExec, ProducerConsumerWarpsWithNamedBarriers) {
+  const unsigned blocks = 3;
+  const int rounds = 7;
+  std::vector<int> in = sequence(32 * rounds, 5);
+  int *dIn = harness->upload(in);
+  int *dOut = harness->upload(std::vector<int>(32 * blocks, 0));
+  ASSERT_EQ(harness->launch(kernel("producerConsumer"), {blocks}, {64}, dIn, dOut, rounds),
+            Status::Success);
+  std::vector<int> out = harness->download(dOut, 32 * blocks);
+  for (unsigned b = 0; b < blocks; ++b)
+    for (unsigned lane = 0; lane < 32; ++lane) {
+      int sum = 0;
+      for (int r = 0; r < rounds; ++r)
+        sum = sum * 3 + in[r * 32 + 31 - lane] * int(b + 1);
+      ASSERT_EQ(out[b * 32 + lane], sum) << b << " " << lane;
+    }
+}
+
+TEST_F(SyncExec, BarArriveWithRunTimeCountIsRefusedNamingKernelAndInstruction) {
+  // Producer warps arrive, consumer warps wait, the count a parameter.
   std::string why = refusal(std::string(kHeader) + R"(
-.visible .entry producerConsumer(.param .u64 out)
+.visible .entry arriveRunTimeCount(.param .u32 count)
 {
 	.reg .pred %p<2>;
 	.reg .b32 %r<3>;
+	ld.param.u32 %r2, [count];
 	mov.u32 %r1, %tid.x;
 	setp.gt.u32 %p1, %r1, 31;
 	@%p1 bra $L__consumer;
-	bar.arrive 1, 64;
+	bar.arrive 1, %r2;
 	ret;
 $L__consumer:
-	bar.sync 1, 64;
+	bar.sync 1, %r2;
 	ret;
 }
 )");
-  EXPECT_NE(why.find("producerConsumer"), std::string::npos) << why;
+  EXPECT_NE(why.find("arriveRunTimeCount"), std::string::npos) << why;
   EXPECT_NE(why.find("bar.arrive"), std::string::npos) << why;
 }
 
