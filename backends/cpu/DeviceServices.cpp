@@ -177,6 +177,17 @@ void cuport_service_barrier_count(LaunchContext *ctx, uint32_t count, uint64_t w
   abortLaunch(ctx, LaunchAbort::Trap, buffer);
 }
 
+void cuport_service_barrier_deadlock(LaunchContext *ctx, uint64_t what) {
+  char buffer[768];
+  std::snprintf(buffer, sizeof buffer,
+                "cuport: %s: block [%u,%u,%u]: threads wait at named barriers whose "
+                "thread counts are never reached (a deadlock)\n",
+                what ? reinterpret_cast<const char *>(what) : "kernel",
+                ctx ? ctx->blockIdx[0] : 0, ctx ? ctx->blockIdx[1] : 0,
+                ctx ? ctx->blockIdx[2] : 0);
+  abortLaunch(ctx, LaunchAbort::Trap, buffer);
+}
+
 uint32_t cuport_service_envreg(LaunchContext *ctx, uint32_t index) {
   const DeviceServiceState *state = stateOf(ctx);
   auto address = reinterpret_cast<uintptr_t>(state ? state->gridBarrier : nullptr);
@@ -342,6 +353,7 @@ std::span<const ServiceSymbol> deviceServiceSymbols() {
       {services::kTrap, reinterpret_cast<void *>(&cuport_service_trap)},
       {services::kBarrierCount, reinterpret_cast<void *>(&cuport_service_barrier_count)},
       {services::kEnvReg, reinterpret_cast<void *>(&cuport_service_envreg)},
+      {services::kBarrierDeadlock, reinterpret_cast<void *>(&cuport_service_barrier_deadlock)},
       {services::kSpinWait, reinterpret_cast<void *>(&cuport_service_spin_wait)},
   };
   return symbols;

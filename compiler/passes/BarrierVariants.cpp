@@ -43,6 +43,14 @@ bool hasCountOperand(const CallInst &call) {
   return calleeName(call).starts_with("__cuport_");
 }
 
+/// "kernel 'K'" as a C string in the module, as an i64.
+Value *kernelText(IRBuilder<> &b, Function &function, StringRef what) {
+  std::string text = "kernel '" + function.getName().str() + "'";
+  if (!what.empty())
+    text += ": '" + what.str() + "'";
+  return b.CreatePtrToInt(b.CreateGlobalStringPtr(text, "barrier.what"), b.getInt64Ty());
+}
+
 /// __cuport_barrier_count(ctx, count, "kernel 'K': 'instruction'").
 void emitCountCheck(IRBuilder<> &b, Function &function, Value *count,
                     StringRef instruction) {
@@ -56,9 +64,7 @@ void emitCountCheck(IRBuilder<> &b, Function &function, Value *count,
                         false));
   if (auto *declared = dyn_cast<Function>(check.getCallee()))
     declared->setDoesNotThrow();
-  std::string what = "kernel '" + function.getName().str() + "': '" + instruction.str() + "'";
-  Value *text = b.CreateGlobalStringPtr(what, "barrier.what");
-  b.CreateCall(check, {function.getArg(1), count, b.CreatePtrToInt(text, b.getInt64Ty())});
+  b.CreateCall(check, {function.getArg(1), count, kernelText(b, function, instruction)});
 }
 
 Value *identityOf(IRBuilder<> &b, ReductionOp op) {
@@ -78,6 +84,16 @@ Value *combine(IRBuilder<> &b, ReductionOp op, Value *acc, Value *flag) {
 }
 
 } // namespace
+
+void emitDeadlockReport(IRBuilder<> &b, Function &function) {
+  Module &module = *function.getParent();
+  FunctionCallee report = module.getOrInsertFunction(
+      services::kBarrierDeadlock,
+      FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getInt64Ty()}, false));
+  if (auto *declared = dyn_cast<Function>(report.getCallee()))
+    declared->setDoesNotThrow();
+  b.CreateCall(report, {function.getArg(1), kernelText(b, function, "")});
+}
 
 bool isBarrierReduction(const CallInst &call) {
   return reductionOf(calleeName(call)).has_value();

@@ -31,8 +31,10 @@
 // resume point per thread): bar.sync b, n is a split point whose gate lets
 // through the threads whose generation has completed; bar.arrive is an
 // ordinary call in its region (an out-of-line helper, so the thread loop is
-// not vectorized across the shared counters). Arrive with a run-time id or
-// count is refused naming the kernel and the instruction.
+// not vectorized across the shared counters). When no thread can move
+// while some wait (a count never reached: a hang on NVIDIA hardware), the
+// launch fails naming the kernel (__cuport_barrier_deadlock). Arrive with a
+// run-time id or count is refused naming the kernel and the instruction.
 //
 // Reducing barriers (__syncthreads_count/_and/_or: bar.red.popc.u32,
 // bar.red.{and,or}.pred and barrier.red; llvm.nvvm.barrier0.{popc,and,or}
@@ -96,6 +98,10 @@ llvm::Value *emitArrive(llvm::IRBuilder<> &b, const NamedBarriers &named,
 /// The completed generations of barrier `id`.
 llvm::Value *completedGenerations(llvm::IRBuilder<> &b, const NamedBarriers &named,
                                   llvm::Value *id);
+
+/// Calls the device service that fails the launch because the threads of
+/// the block wait at named barriers no arrival can complete.
+void emitDeadlockReport(llvm::IRBuilder<> &b, llvm::Function &function);
 
 /// The PTX instruction a barrier-like call stands for ("bar.arrive"), or
 /// "" when `name` is not one this file knows.

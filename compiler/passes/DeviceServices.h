@@ -64,6 +64,11 @@ inline constexpr const char *kBarrierCount = "__cuport_barrier_count";
 /// nvcc's grid.sync() counts arrivals in); 0 otherwise, as in a launch that
 /// is not cooperative.
 inline constexpr const char *kEnvReg = "__cuport_envreg";
+/// void __cuport_barrier_deadlock(ctx, uint64_t what): the threads of the
+/// block wait at named barriers whose counts no arrival can reach (a hang
+/// on NVIDIA hardware): aborts the launch (cudaErrorLaunchFailure) with a
+/// message naming `what` (a C string: the kernel).
+inline constexpr const char *kBarrierDeadlock = "__cuport_barrier_deadlock";
 /// void __cuport_spin_wait(ctx): called after each poll of the grid
 /// barrier word; yields the host thread, and leaves the block when the
 /// launch was aborted (no block would ever arrive).

@@ -666,6 +666,25 @@ private:
     return gate;
   }
 
+  /// With named barriers, no thread moving while some have not returned is
+  /// a deadlock (a barrier whose count is never reached): the launch fails
+  /// naming the kernel, rather than ending the block with work undone.
+  BasicBlock *deadlockCheck(BasicBlock *blockExit) {
+    auto *check = BasicBlock::Create(context_, "deadlock.check", &function_, blockExit);
+    IRBuilder<> b(check);
+    b.CreateStore(b.getTrue(), flag_);
+    forEachThread(b, check, "all.returned", [&](IRBuilder<> &b, Value *t) {
+      Value *returned = b.CreateNot(hasNotReturned(b, t));
+      b.CreateStore(b.CreateAnd(b.CreateLoad(b.getInt1Ty(), flag_), returned), flag_);
+    });
+    auto *deadlock = BasicBlock::Create(context_, "deadlock", &function_, blockExit);
+    b.CreateCondBr(b.CreateLoad(b.getInt1Ty(), flag_), blockExit, deadlock);
+    b.SetInsertPoint(deadlock);
+    emitDeadlockReport(b, function_);
+    b.CreateBr(blockExit);
+    return check;
+  }
+
   void buildScheduledRegions() {
     IRBuilder<> entry(unpack_->getTerminator());
     if (!state_) // resolveLiveLanes may have made it
@@ -689,7 +708,10 @@ private:
     b.CreateStore(b.getFalse(), ran_);
     b.CreateBr(next);
     b.SetInsertPoint(sweepEnd);
-    b.CreateCondBr(b.CreateLoad(b.getInt1Ty(), ran_), sweep, blockExit);
+    BasicBlock *stuck = blockExit;
+    if (namedState_)
+      stuck = deadlockCheck(blockExit);
+    b.CreateCondBr(b.CreateLoad(b.getInt1Ty(), ran_), sweep, stuck);
 
     unpack_->getTerminator()->eraseFromParent();
     BranchInst::Create(sweep, unpack_);

@@ -149,6 +149,15 @@ extern "C" __global__ void producerConsumer(const int *in, int *out, int rounds)
   }
 }
 
+// Consumers wait for 96 arrivals that 64 threads never make: a deadlock.
+extern "C" __global__ void namedBarrierDeadlock(int *out) {
+  if (threadIdx.x < 32)
+    asm volatile("bar.arrive 1, 96;" ::: "memory");
+  else
+    asm volatile("bar.sync 1, 96;" ::: "memory");
+  out[threadIdx.x] = 1;
+}
+
 // Grid-wide synchronisation (cooperative launch): every phase sees what all
 // blocks wrote in the phase before. Block `trapBlock` (if < gridDim.x)
 // traps before the first sync: the others must not wait for it forever.

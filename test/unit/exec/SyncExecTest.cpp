@@ -168,6 +168,12 @@ TEST_F(SyncExec, ProducerConsumerWarpsWithNamedBarriers) {
     }
 }
 
+TEST_F(SyncExec, NamedBarrierThatNeverCompletesFailsTheLaunch) {
+  int *dOut = harness->upload(std::vector<int>(64, 0));
+  EXPECT_EQ(harness->launch(kernel("namedBarrierDeadlock"), {2}, {64}, dOut),
+            Status::LaunchFailure);
+}
+
 TEST_F(SyncExec, BarArriveWithRunTimeCountIsRefusedNamingKernelAndInstruction) {
   // Producer warps arrive, consumer warps wait, the count a parameter.
   std::string why = refusal(std::string(kHeader) + R"(
