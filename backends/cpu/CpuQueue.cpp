@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CpuQueue.h"
+#include "CooperativeLaunch.h"
 
 #include "CpuKernel.h"
 #include "DeviceServices.h"
@@ -146,6 +147,8 @@ Status CpuQueue::launch(backend::Kernel &kernel,
   std::memcpy(args.get(), params.args.data(), params.args.size());
   backend::LaunchParams launch = params;
   submit([this, &cpuKernel, launch, args]() -> Status {
+    if (launch.cooperative)
+      return runCooperativeLaunch(cpuKernel, launch, args.get());
     const backend::Dim3 grid = launch.grid, block = launch.block;
     uint64_t blocksPerSlice = uint64_t(grid.x) * grid.y;
     uint64_t blocks = blocksPerSlice * grid.z;

@@ -105,19 +105,21 @@ public:
     split(b);
     Warp warp = warpOf(b);
     Value *members = warp.existing;
-    if (collective.mask) {
+    if (collective.mask || collective.kind == Collective::ActiveMask) {
       // Lanes named in the mask that have returned take no part (CUDA:
       // "all non-exited threads named in mask must execute" it).
       FunctionCallee live = module_.getOrInsertFunction(
           kWarpLiveLanesMarker,
           FunctionType::get(b.getInt32Ty(), {b.getInt64Ty()}, false));
-      members = b.CreateAnd(b.CreateAnd(collective.mask, warp.existing),
+      // activemask: the existing lanes that have not exited.
+      members = b.CreateAnd(collective.mask ? b.CreateAnd(collective.mask, warp.existing)
+                                            : warp.existing,
                             b.CreateCall(live, {warp.base}), "warp.members");
     }
     Value *result = nullptr;
     switch (collective.kind) {
     case Collective::ActiveMask:
-      result = warp.existing;
+      result = members;
       break;
     case Collective::Shuffle:
       result = shuffle(b, call, collective, warp, exchange);

@@ -25,9 +25,12 @@
 
 namespace cuport::rt {
 
-/// Launches `kernel` with CUDA's checks of the configuration.
+/// Launches `kernel` with CUDA's checks of the configuration; a
+/// `cooperative` launch (cudaLaunchCooperativeKernel) runs every block at
+/// once and needs a grid the device holds at once.
 cudaError_t launchKernel(KernelRecord &kernel, dim3 grid, dim3 block,
-                         void **args, size_t sharedMem, cudaStream_t stream);
+                         void **args, size_t sharedMem, cudaStream_t stream,
+                         bool cooperative = false);
 
 /// A kernel as the cudaFunc* and cudaOccupancy* entries see it: loaded on
 /// the calling thread's current device, like a launch loads it.

@@ -12,10 +12,18 @@
 // launchKernel(), which applies CUDA's configuration checks and packs the
 // arguments by the kernel's parameter layout.
 //
+// cudaLaunchCooperativeKernel (grid-wide synchronisation with
+// cooperative_groups::this_grid().sync()) additionally needs every block of
+// the grid resident at once: at most the occupancy calculator's blocks per
+// multiprocessor times the multiprocessors (cudaErrorCooperativeLaunchTooLarge
+// beyond, as CUDA); the backend then runs all blocks concurrently.
+//
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
 #include "core/Report.h"
+#include "core/DeviceProperties.h"
+#include "core/Occupancy.h"
 #include "core/Streams.h"
 #include "cuport/Log.h"
 
@@ -73,8 +81,27 @@ static KernelStats *reportStatsOf(KernelRecord &record) {
   return stats;
 }
 
+/// A cooperative grid must fit on the device at once.
+static cudaError_t checkCoResident(KernelRecord &record, Device &device,
+                                   backend::Kernel &kernel, dim3 grid, dim3 block,
+                                   size_t sharedMem) {
+  cudaDeviceProp props{};
+  fillDeviceProperties(device.backend->properties(), device.ordinal, props);
+  if (!props.cooperativeLaunch)
+    return cudaErrorNotSupported;
+  cudaFuncAttributes attributes{};
+  functionAttributes(ResolvedFunction{&record, &device, &kernel}, &attributes);
+  int perMultiprocessor = maxActiveBlocksPerMultiprocessor(
+      props, attributes, int(block.x * block.y * block.z), sharedMem);
+  uint64_t blocks = uint64_t(grid.x) * grid.y * grid.z;
+  if (blocks > uint64_t(perMultiprocessor) * uint64_t(props.multiProcessorCount))
+    return cudaErrorCooperativeLaunchTooLarge;
+  return cudaSuccess;
+}
+
 cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
-                         void **args, size_t sharedMem, cudaStream_t stream) {
+                         void **args, size_t sharedMem, cudaStream_t stream,
+                         bool cooperative) {
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return error;
@@ -90,6 +117,9 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
           Runtime::instance().modules().settings(record, device->ordinal), grid,
           block, sharedMem))
     return error;
+  if (cooperative)
+    if (cudaError_t error = checkCoResident(record, *device, *kernel, grid, block, sharedMem))
+      return error;
   if (!info.params.empty() && !args)
     return cudaErrorInvalidValue;
   StreamTarget target;
@@ -110,6 +140,7 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
   launch.block = {block.x, block.y, block.z};
   launch.dynamicSharedBytes = static_cast<uint32_t>(sharedMem);
   launch.args = buffer;
+  launch.cooperative = cooperative;
   if (cudaError_t error = orderSubmission(target))
     return error;
   if (info.flags & backend::KernelUsesPrintf) {
@@ -189,4 +220,16 @@ CUPORT_EXPORT cudaError_t cudaLaunchKernel(const void *func, dim3 gridDim,
   if (!record)
     return recordError(cudaErrorInvalidDeviceFunction);
   return recordError(launchKernel(*record, gridDim, blockDim, args, sharedMem, stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaLaunchCooperativeKernel(const void *func, dim3 gridDim,
+                                                      dim3 blockDim, void **args,
+                                                      size_t sharedMem,
+                                                      cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaLaunchCooperativeKernel);
+  KernelRecord *record = Runtime::instance().modules().findByHostFunction(func);
+  if (!record)
+    return recordError(cudaErrorInvalidDeviceFunction);
+  return recordError(launchKernel(*record, gridDim, blockDim, args, sharedMem, stream,
+                                  /*cooperative=*/true));
 }

@@ -9,8 +9,10 @@
 //
 // The launch attributes are checked as CUDA checks them and honoured where
 // they mean something on the backend:
-//   Cooperative                     the grid must be co-resident (checked
-//                                   against the occupancy calculator);
+//   Cooperative                     a cooperative launch, as
+//                                   cudaLaunchCooperativeKernel: every block
+//                                   at once, so grid.sync() works; the grid
+//                                   must be co-resident;
 //   ClusterDimension                validated (non-zero, divides the grid,
 //                                   at most 8 blocks); blocks of a cluster
 //                                   run like any others;
@@ -152,23 +154,6 @@ cudaError_t residentBlocks(const void *func, dim3 block, size_t dynamicShared,
   return cudaSuccess;
 }
 
-/// A cooperative launch: all blocks must be resident at once.
-/// TODO(sync helper): route to the function cudaLaunchCooperativeKernel uses
-/// (grid-wide barriers) once it exists on this branch; until then, the
-/// co-residency check is CUDA's and the launch is an ordinary one.
-cudaError_t launchCooperative(KernelRecord &record, const void *func,
-                              const cudaLaunchConfig_t &config, void **args) {
-  uint64_t resident = 0;
-  if (cudaError_t error = residentBlocks(func, config.blockDim,
-                                         config.dynamicSmemBytes, &resident))
-    return error;
-  const dim3 &grid = config.gridDim;
-  if (uint64_t(grid.x) * grid.y * grid.z > resident)
-    return cudaErrorCooperativeLaunchTooLarge;
-  return launchKernel(record, grid, config.blockDim, args,
-                      config.dynamicSmemBytes, config.stream);
-}
-
 cudaError_t launchEx(const cudaLaunchConfig_t *config, const void *func,
                      void **args) {
   if (!config)
@@ -181,7 +166,10 @@ cudaError_t launchEx(const cudaLaunchConfig_t *config, const void *func,
     return error;
   cudaError_t error =
       options.cooperative
-          ? launchCooperative(*record, func, *config, args)
+          // launchKernel checks that a cooperative grid is co-resident.
+          ? launchKernel(*record, config->gridDim, config->blockDim, args,
+                         config->dynamicSmemBytes, config->stream,
+                         /*cooperative=*/true)
           : launchKernel(*record, config->gridDim, config->blockDim, args,
                          config->dynamicSmemBytes, config->stream);
   if (error != cudaSuccess)

@@ -48,6 +48,15 @@ CUPORT_EXPORT cudaError_t cudaLaunchKernel_ptsz(const void *func, dim3 gridDim,
   return cudaLaunchKernel(func, gridDim, blockDim, args, sharedMem, perThread(stream));
 }
 
+CUPORT_EXPORT cudaError_t cudaLaunchCooperativeKernel_ptsz(const void *func, dim3 gridDim,
+                                                           dim3 blockDim, void **args,
+                                                           size_t sharedMem,
+                                                           cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaLaunchCooperativeKernel_ptsz);
+  return cudaLaunchCooperativeKernel(func, gridDim, blockDim, args, sharedMem,
+                                     perThread(stream));
+}
+
 CUPORT_EXPORT cudaError_t cudaLaunchHostFunc_ptsz(cudaStream_t stream, cudaHostFn_t fn,
                                                   void *userData) {
   CUPORT_API_ENTRY(cudaLaunchHostFunc_ptsz);

@@ -156,6 +156,10 @@ struct LaunchParams {
   /// kernel took to run, in nanoseconds, once it has run. A backend that
   /// cannot time kernels leaves it alone.
   std::atomic<uint64_t> *executionNs = nullptr;
+  /// cudaLaunchCooperativeKernel: every block of the grid runs at once (the
+  /// runtime has checked that the grid fits), so blocks may wait for each
+  /// other (grid.sync()).
+  bool cooperative = false;
 };
 
 class Event {
