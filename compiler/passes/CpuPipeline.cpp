@@ -7,6 +7,7 @@
 
 #include "passes/AddressArithmeticToGep.h"
 #include "passes/KernelAbi.h"
+#include "passes/LockstepLoops.h"
 #include "passes/LowerDeviceServices.h"
 #include "passes/RematerializeThreadValues.h"
 #include "passes/SharedMemoryArena.h"
@@ -150,6 +151,7 @@ Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,
     lower.addPass(KernelAbiPass(kernels, diagnostics));
     lower.addPass(LowerDeviceServicesPass(kernels));
     lower.addPass(SharedMemoryArenaPass(kernels, diagnostics));
+    lower.addPass(createModuleToFunctionPassAdaptor(LockstepLoopsPass()));
     lower.addPass(createModuleToFunctionPassAdaptor(RematerializeThreadValuesPass()));
     lower.addPass(createModuleToFunctionPassAdaptor(WorkItemLoopsPass(diagnostics)));
     lower.addPass(createModuleToFunctionPassAdaptor(UniformSlotsPass()));

@@ -9,7 +9,10 @@
 //   2. normalise: SROA/mem2reg, inline every device function into its
 //      kernels, simplify the CFG;
 //   3. KernelAbi: kernels become block functions `void (ptr args, ptr ctx)`;
-//   4. WorkItemLoops: the body loops over the block's threads;
+//   4. LockstepLoops: loops with a thread-dependent trip count run one
+//      iteration at a time for all threads (a block-wide OR decides
+//      whether another one runs); WorkItemLoops: the body loops over the
+//      block's threads;
 //   5. check that no NVVM intrinsic is left;
 //   6. the O3 pipeline for the host target machine (vectorizes the
 //      parallel thread loops).
@@ -33,7 +36,7 @@ namespace cuport::passes {
 
 /// Version of the CPU lowering; part of the kernel cache key. Bump it on
 /// any change that alters generated code.
-inline constexpr unsigned kCpuPipelineVersion = 6;
+inline constexpr unsigned kCpuPipelineVersion = 7;
 
 struct CpuPipelineOptions {
   unsigned optLevel = 3;

@@ -1,0 +1,54 @@
+//===- passes/LockstepLoops.h - Divergent loops in lock step ---*- C++ -*-===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Runs on block functions before RematerializeThreadValues and
+// WorkItemLoops (which form the thread loops).
+//
+// IN:  a kernel body with a loop whose trip count depends on the thread
+//      (an exit condition computed from %tid, loads, ...), such as the
+//      grid-stride loop `for (i = blockIdx.x * blockDim.x + tid; i < n;
+//      i += gridDim.x * blockDim.x) sum += in[i];`. The thread loops would
+//      run it whole inside each thread's iteration: neither loop
+//      vectorizes, and each thread walks memory with a large stride, one
+//      thread after another.
+// OUT: the loop and the code from its nearest block-uniform dominator G
+//      to the loop's join J run in lock step: every thread first runs G
+//      and the code up to the loop header (or to J); then, while some
+//      thread is still in the loop (`llvm.nvvm.barrier0.or(active)`, a
+//      block-wide OR the sub-CFG formation lowers), every active thread
+//      runs one iteration (one thread loop per iteration, vectorizable,
+//      with the threads that left masked off); after the last one every
+//      thread continues at J. The loop state lives in phis of the new
+//      outer loop (per-thread slots after WorkItemLoops); an induction
+//      variable `h = phi [start, entry], [h + s, latch]` advances by `s` in
+//      every thread each iteration, so RematerializeThreadValues can
+//      rewrite it as `start + s * trip` with a block-uniform trip count
+//      (then `in[i]` is a consecutive load across the threads).
+//
+//      Only loops without inner loops whose region (G to J, without
+//      cycles besides the loop) reaches no barrier, warp collective,
+//      call with effects, stack allocation or return; G must be reached
+//      by every thread (not under a thread-dependent branch, not in a
+//      loop). Warp collectives are never put in lock step: their lanes
+//      must meet as the kernel wrote it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef CUPORT_PASSES_LOCKSTEPLOOPS_H
+#define CUPORT_PASSES_LOCKSTEPLOOPS_H
+
+#include "llvm/IR/PassManager.h"
+
+namespace cuport::passes {
+
+class LockstepLoopsPass : public llvm::PassInfoMixin<LockstepLoopsPass> {
+public:
+  llvm::PreservedAnalyses run(llvm::Function &function,
+                              llvm::FunctionAnalysisManager &analyses);
+};
+
+} // namespace cuport::passes
+
+#endif // CUPORT_PASSES_LOCKSTEPLOOPS_H
