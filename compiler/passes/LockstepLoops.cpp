@@ -125,9 +125,17 @@ private:
 };
 
 /// Whether `inst` may run in lock step with the other threads: no
-/// synchronisation, no warp collective, no call with effects, no stack.
+/// synchronisation, no warp collective, no call with effects, no stack,
+/// no atomics, fences or volatile accesses.
 bool mayRunInLockstep(const Instruction &inst) {
-  if (isa<AllocaInst>(inst))
+  if (isa<AllocaInst, FenceInst>(inst) || inst.isAtomic())
+    return false;
+  // Threads may wait for each other through memory (a lock taken with
+  // atomicCAS, a volatile flag): run one after another, the first one
+  // through releases the others; in lock step none would get through.
+  if (auto *load = dyn_cast<LoadInst>(&inst); load && load->isVolatile())
+    return false;
+  if (auto *store = dyn_cast<StoreInst>(&inst); store && store->isVolatile())
     return false;
   if (auto *call = dyn_cast<CallBase>(&inst)) {
     StringRef name = calleeName(*call);
@@ -189,8 +197,9 @@ public:
     return changed;
   }
 
-  /// Puts one more loop in lock step; false when none is left.
-  bool transformOne() {
+  /// Puts one more loop in lock step (with `dryRun`, only says whether
+  /// there is one); false when none is left.
+  bool transformOne(bool dryRun = false) {
     DominatorTree dominators(function_);
     PostDominatorTree postDominators(function_);
     LoopInfo loops(dominators);
@@ -200,7 +209,8 @@ public:
         continue;
       if (std::optional<Plan> plan =
               planFor(*loop, dominators, postDominators, loops, divergence)) {
-        apply(*plan, dominators);
+        if (!dryRun)
+          apply(*plan, dominators);
         return true;
       }
     }
@@ -604,10 +614,12 @@ PreservedAnalyses LockstepLoopsPass::run(Function &function, FunctionAnalysisMan
       !isEnabled())
     return PreservedAnalyses::all();
   LockstepLoops lockstep(function);
-  bool changed = lockstep.hoistUniformValues();
+  if (!lockstep.transformOne(/*dryRun=*/true))
+    return PreservedAnalyses::all();
+  lockstep.hoistUniformValues();
   for (unsigned n = 0; n < kMaxLoops && lockstep.transformOne(); ++n)
-    changed = true;
-  return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+    ;
+  return PreservedAnalyses::none();
 }
 
 } // namespace cuport::passes

@@ -28,12 +28,19 @@
 //      rewrite it as `start + s * trip` with a block-uniform trip count
 //      (then `in[i]` is a consecutive load across the threads).
 //
-//      Only loops without inner loops whose region (G to J, without
-//      cycles besides the loop) reaches no barrier, warp collective,
-//      call with effects, stack allocation or return; G must be reached
-//      by every thread (not under a thread-dependent branch, not in a
-//      loop). Warp collectives are never put in lock step: their lanes
-//      must meet as the kernel wrote it.
+//      Only loops without inner loops whose region (G to J; other loops
+//      only before this one, they run in the first step) reaches no
+//      barrier, warp collective, call with effects, stack allocation,
+//      atomic, fence, volatile access or return; G must be reached by
+//      every thread (not under a thread-dependent branch, not in a loop).
+//      Warp collectives are never put in lock step (their lanes must meet
+//      as the kernel wrote it), nor loops where threads may wait for each
+//      other through memory (a lock taken with atomicCAS: run one after
+//      another, the first thread releases the next; in lock step none
+//      would get through).
+//
+//      CUPORT_LOCKSTEP_LOOPS=0 turns the pass off (to measure it; the
+//      kernel cache key does not see it: use a fresh CUPORT_CACHE_DIR).
 //
 //===----------------------------------------------------------------------===//
 #ifndef CUPORT_PASSES_LOCKSTEPLOOPS_H

@@ -98,3 +98,19 @@ extern "C" __global__ void guardedAndSequentialLoops(const int *in, int *out, in
     b ^= in[i] + i;
   out[blockIdx.x * blockDim.x + t] = a * 3 + b;
 }
+
+// Each thread takes a block-wide lock with atomicCAS in a loop whose trip
+// count depends on the other threads, adds to a counter, releases the
+// lock. Threads that run one after another get through; threads in lock
+// step would all wait for the first, which never releases.
+extern "C" __global__ void spinLockPerThread(int *locks, int *counters, int *order) {
+  int *lock = &locks[blockIdx.x];
+  int spins = 0;
+  while (atomicCAS(lock, 0, 1) != 0)
+    ++spins;
+  int position = counters[blockIdx.x];
+  counters[blockIdx.x] = position + 1;
+  order[blockIdx.x * blockDim.x + threadIdx.x] = position + (spins > 1000000 ? 1 << 20 : 0);
+  __threadfence();
+  atomicExch(lock, 0);
+}

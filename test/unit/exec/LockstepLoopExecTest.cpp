@@ -206,4 +206,29 @@ TEST_F(LockstepLoopExec, LoopUnderThreadDependentBranchAndLoopAfterIt) {
   }
 }
 
+TEST_F(LockstepLoopExec, LockTakenInLoopIsNotRunInLockstep) {
+  for (unsigned threads : {64u, 7u}) {
+    const unsigned blocks = 2;
+    int *dLocks = harness->upload(std::vector<int>(blocks, 0));
+    int *dCounters = harness->upload(std::vector<int>(blocks, 0));
+    int *dOrder = harness->upload(std::vector<int>(blocks * threads, -1));
+    ASSERT_EQ(harness->launch(kernel("spinLockPerThread"), {blocks}, {threads}, dLocks,
+                              dCounters, dOrder),
+              Status::Success);
+    std::vector<int> counters = harness->download(dCounters, blocks);
+    std::vector<int> order = harness->download(dOrder, blocks * threads);
+    for (unsigned b = 0; b < blocks; ++b) {
+      ASSERT_EQ(counters[b], int(threads)) << "block " << b;
+      std::vector<bool> seen(threads, false);
+      for (unsigned t = 0; t < threads; ++t) {
+        int position = order[b * threads + t];
+        ASSERT_GE(position, 0);
+        ASSERT_LT(position, int(threads)) << "thread " << t;
+        ASSERT_FALSE(seen[unsigned(position)]) << "position " << position << " twice";
+        seen[unsigned(position)] = true;
+      }
+    }
+  }
+}
+
 } // namespace
