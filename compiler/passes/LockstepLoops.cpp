@@ -16,6 +16,7 @@
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicsNVPTX.h"
 #include "llvm/Transforms/Utils/SSAUpdater.h"
@@ -613,6 +614,12 @@ PreservedAnalyses LockstepLoopsPass::run(Function &function, FunctionAnalysisMan
   if (!function.hasFnAttribute(kBlockFunctionAttr) || function.empty() ||
       !isEnabled())
     return PreservedAnalyses::all();
+  // The barrier sends the kernel through the sub-CFG formation, which
+  // refuses stack memory of run-time size.
+  for (Instruction &inst : instructions(function))
+    if (auto *alloca = dyn_cast<AllocaInst>(&inst);
+        alloca && !isa<ConstantInt>(alloca->getArraySize()))
+      return PreservedAnalyses::all();
   LockstepLoops lockstep(function);
   if (!lockstep.transformOne(/*dryRun=*/true))
     return PreservedAnalyses::all();
