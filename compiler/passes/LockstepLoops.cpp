@@ -283,10 +283,6 @@ private:
     for (BasicBlock *block : plan.post)
       if (loops.getLoopFor(block))
         return std::nullopt;
-    // The loop is entered only from G's side.
-    for (BasicBlock *pred : predecessors(loop.getHeader()))
-      if (!loop.contains(pred) && pred != start && !plan.pre.contains(pred))
-        return std::nullopt;
     auto allowed = [](BasicBlock *block) {
       return all_of(*block, [](Instruction &inst) { return mayRunInLockstep(inst); });
     };
@@ -303,12 +299,17 @@ private:
     if (!all_of(loop.blocks(), closed) || !all_of(plan.pre, closed) ||
         !all_of(plan.post, closed))
       return std::nullopt;
+    // ... and is entered only through G.
+    auto entered = [&](BasicBlock *block) {
+      return all_of(predecessors(block), [&](BasicBlock *pred) {
+        return pred == start || loop.contains(pred) || plan.pre.contains(pred) ||
+               plan.post.contains(pred);
+      });
+    };
+    if (!all_of(loop.blocks(), entered) || !all_of(plan.pre, entered) ||
+        !all_of(plan.post, entered))
+      return std::nullopt;
     return plan;
-  }
-
-  bool inRegion(const Plan &plan, BasicBlock *block) const {
-    return plan.loop->contains(block) || plan.pre.contains(block) ||
-           plan.post.contains(block);
   }
 
   /// `phi` = [start, entry], [phi +/- step, latch] on every back edge, the
