@@ -814,6 +814,9 @@ TEST_F(RuntimeThreads, StreamOrderUnderLoad) {
   ASSERT_EQ(cudaMalloc(&errors, kThreads * sizeof(unsigned)), cudaSuccess);
   ASSERT_EQ(cudaMemset(cells, 0, kThreads * sizeof(unsigned)), cudaSuccess);
   ASSERT_EQ(cudaMemset(errors, 0, kThreads * sizeof(unsigned)), cudaSuccess);
+  // cudaMemset of device memory is asynchronous, and non-blocking streams do
+  // not wait for the legacy stream: the zeros must land before any launch.
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
   std::vector<cudaError_t> results(kThreads, cudaSuccess);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
