@@ -19,6 +19,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -379,6 +380,49 @@ TEST(RuntimeIpc, PoolAcrossProcesses) {
   EXPECT_EQ(cudaMemPoolDestroy(plain), cudaSuccess);
   EXPECT_EQ(cudaMemPoolDestroy(pool), cudaSuccess);
   cudaGetLastError();
+}
+
+/// Bytes the device memory file holds (st_blocks), found through
+/// /proc/self/fd; -1 when there is none.
+long long deviceFileBytes() {
+  for (int fd = 0; fd < 1024; ++fd) {
+    char link[256] = {};
+    std::string path = "/proc/self/fd/" + std::to_string(fd);
+    ssize_t length = readlink(path.c_str(), link, sizeof link - 1);
+    if (length > 0 && std::strstr(link, "cuport-device-memory")) {
+      struct stat info;
+      if (fstat(fd, &info) == 0)
+        return static_cast<long long>(info.st_blocks) * 512;
+    }
+  }
+  return -1;
+}
+
+/// Device memory comes from the memfd arena: small allocations sit next to
+/// each other, and freeing a large one gives its pages back.
+TEST(RuntimeIpc, DeviceMemoryGoesBack) {
+  char *small = nullptr, *next = nullptr;
+  ASSERT_EQ(cudaMalloc(&small, 4), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(&next, 4), cudaSuccess);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(small) % 256, 0u);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(next) % 256, 0u);
+  long long before = deviceFileBytes();
+  ASSERT_GE(before, 0) << "no device memory file";
+  constexpr size_t kBig = 16 << 20;
+  char *big = nullptr;
+  ASSERT_EQ(cudaMalloc(&big, kBig), cudaSuccess);
+  ASSERT_EQ(cudaMemset(big, 7, kBig), cudaSuccess);
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  EXPECT_GE(deviceFileBytes(), before + static_cast<long long>(kBig));
+  ASSERT_EQ(cudaFree(big), cudaSuccess);
+  EXPECT_LE(deviceFileBytes(), before + (1 << 20)) << "the pages went back";
+  // The freed range coalesced: the same size fits at the same place.
+  char *again = nullptr;
+  ASSERT_EQ(cudaMalloc(&again, kBig), cudaSuccess);
+  EXPECT_EQ(again, big);
+  EXPECT_EQ(cudaFree(again), cudaSuccess);
+  EXPECT_EQ(cudaFree(next), cudaSuccess);
+  EXPECT_EQ(cudaFree(small), cudaSuccess);
 }
 
 } // namespace
