@@ -19,8 +19,14 @@
 // allocated), its own JIT (modules load per device, with their own
 // __device__ variables) and creates its own queues and events.
 //
+// Device memory (cudaMalloc, pools) comes from the device's DeviceArena, a
+// memfd that other processes can map (cudaIpc*, shareable pools); pinned
+// host and managed memory stay private heap memory. CUPORT_CPU_PRIVATE_MEMORY=1
+// keeps device memory on the heap too (no interprocess sharing).
+//
 //===----------------------------------------------------------------------===//
 #include "CpuQueue.h"
+#include "DeviceArena.h"
 #include "KernelCompiler.h"
 #include "WorkerPool.h"
 #include "cuport/Backend.h"
@@ -62,13 +68,28 @@ public:
     properties_.totalGlobalMem = physicalMemoryBytes();
     properties_.multiProcessorCount =
         static_cast<int>(WorkerPool::instance().size());
+    const char *privateMemory = std::getenv("CUPORT_CPU_PRIVATE_MEMORY");
+    if (!(privateMemory && std::strcmp(privateMemory, "1") == 0) &&
+        !arena_.create(properties_.totalGlobalMem))
+      log().warn("cannot create shareable device memory; cudaIpc* unavailable");
+    properties_.shareableMemory = arena_.valid();
   }
 
   const backend::DeviceProperties &properties() const override {
     return properties_;
   }
 
-  Status allocate(size_t bytes, backend::MemoryKind, void **out) override {
+  Status allocate(size_t bytes, backend::MemoryKind kind, void **out) override {
+    if (kind == backend::MemoryKind::Device && arena_.valid()) {
+      void *memory = arena_.allocate(bytes);
+      if (!memory)
+        return Status::OutOfMemory;
+      std::lock_guard lock(memoryMutex_);
+      allocated_ += (std::max<size_t>(bytes, 1) + kAllocationAlignment - 1) /
+                    kAllocationAlignment * kAllocationAlignment;
+      *out = memory;
+      return Status::Success;
+    }
     size_t rounded = (bytes + kAllocationAlignment - 1) / kAllocationAlignment *
                      kAllocationAlignment;
     if (rounded < bytes)
@@ -85,6 +106,14 @@ public:
   }
 
   Status release(void *ptr, backend::MemoryKind) override {
+    if (arena_.contains(ptr)) {
+      size_t freed = arena_.release(ptr);
+      if (freed == 0)
+        return Status::InvalidValue;
+      std::lock_guard lock(memoryMutex_);
+      allocated_ -= freed;
+      return Status::Success;
+    }
     {
       std::lock_guard lock(memoryMutex_);
       auto it = sizes_.find(ptr);
@@ -135,6 +164,14 @@ public:
     delete cpuModule;
   }
 
+  Status exportMemory(const void *ptr, backend::ExportedMemory *out) override {
+    return arena_.valid() ? arena_.exportMemory(ptr, out) : Status::NotSupported;
+  }
+  Status importMemory(const backend::ExportedMemory &memory, void **out) override {
+    return cpu::importMemory(memory, out);
+  }
+  Status closeImported(void *ptr) override { return closeImport(ptr); }
+
   Status createQueue(backend::Queue **out) override {
     *out = new CpuQueue();
     return Status::Success;
@@ -163,6 +200,7 @@ private:
   }
 
   backend::DeviceProperties properties_;
+  DeviceArena arena_; ///< device memory, shareable with other processes
   std::mutex memoryMutex_;
   std::unordered_map<void *, size_t> sizes_; ///< live allocations, rounded
   size_t allocated_ = 0;                     ///< their total

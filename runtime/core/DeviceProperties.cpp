@@ -145,6 +145,11 @@ void fillDeviceProperties(const backend::DeviceProperties &from, int ordinal,
           : 0;
   to.hostRegisterSupported = 1;
   to.memoryPoolsSupported = 1;
+  // Interprocess events need only shared memory (core/IpcEvents.h); pools
+  // export a file descriptor when device memory is shareable.
+  to.ipcEventSupported = 1;
+  to.memoryPoolSupportedHandleTypes =
+      from.shareableMemory ? unsigned(cudaMemHandleTypePosixFileDescriptor) : 0u;
   to.deviceNumaId = -1;
   to.hostNumaId = -1;
 }

@@ -36,6 +36,16 @@ MemoryPool::MemoryPool(Device &device, const cudaMemPoolProps &props,
                        bool isDefault)
     : device_(&device), props_(props), isDefault_(isDefault) {}
 
+MemoryPool::~MemoryPool() {
+  if (isImported())
+    device_->backend->closeImported(imported_.base);
+}
+
+void MemoryPool::adoptImported(void *pointer, size_t size) {
+  std::lock_guard lock(mutex_);
+  recordUse({pointer, roundedSize(size)}, size, pointer);
+}
+
 bool MemoryPool::takeReusable(size_t bytes, backend::Queue *queue, Block *out) {
   // Pending on the same queue: stream order already puts the new work after
   // the free.
@@ -72,6 +82,8 @@ void MemoryPool::recordUse(const Block &block, size_t requested, void *base) {
 }
 
 cudaError_t MemoryPool::allocate(size_t bytes, backend::Queue *queue, void **out) {
+  if (isImported())
+    return cudaErrorInvalidValue; // imported pools only import pointers
   size_t size = roundedSize(bytes);
   if (size < bytes)
     return cudaErrorMemoryAllocation;
@@ -108,7 +120,8 @@ uint64_t MemoryPool::beginFree(void *pointer, backend::Queue *queue) {
   usedCurrent_ -= block.size;
   Runtime::instance().allocations().erase(pointer);
   uint64_t ticket = nextTicket_++;
-  pending_[ticket] = {block, queue};
+  if (!isImported()) // an imported pointer is simply forgotten
+    pending_[ticket] = {block, queue};
   return ticket;
 }
 
@@ -130,7 +143,8 @@ void MemoryPool::freeNow(void *pointer) {
   live_.erase(it);
   usedCurrent_ -= block.size;
   Runtime::instance().allocations().erase(pointer);
-  free_.emplace(block.size, block);
+  if (!isImported())
+    free_.emplace(block.size, block);
 }
 
 void MemoryPool::releaseBlock(const Block &block) {
@@ -331,6 +345,16 @@ std::shared_ptr<MemoryPool> MemoryPools::find(cudaMemPool_t handle) const {
   std::lock_guard lock(mutex_);
   auto it = live_.find(handle);
   return it == live_.end() ? nullptr : it->second;
+}
+
+MemoryPool *MemoryPools::createImported(Device &device,
+                                        const cudaMemPoolProps &props,
+                                        const MemoryPool::Imported &imported) {
+  auto pool = std::make_shared<MemoryPool>(device, props, /*isDefault=*/false);
+  pool->imported_ = imported;
+  std::lock_guard lock(mutex_);
+  live_[pool.get()] = pool;
+  return pool.get();
 }
 
 MemoryPool *MemoryPools::defaultPool(Device &device) {

@@ -29,9 +29,14 @@
 //
 // Each device has a default pool (created on first use) and a current
 // pool (cudaDeviceSetMemPool). Pools are device-local
-// (cudaMemLocationTypeDevice); no pool is IPC-capable, because the CPU
-// backend's memory is private to the process (the device reports no
-// supported handle type).
+// (cudaMemLocationTypeDevice). A pool made with the handle type
+// cudaMemHandleTypePosixFileDescriptor (when the backend's device memory is
+// shareable) exports a file descriptor for the device's whole shareable
+// memory (Device::exportMemory(nullptr)); another process imports it as a
+// pool that maps that memory and hands out only the pointers it imports
+// (their offsets in the file travel in cudaMemPoolPtrExportData). The
+// limit: the importer can reach all of the exporting device's memory, not
+// only the pool's (one file per device; processes of the same user).
 //
 //===----------------------------------------------------------------------===//
 #ifndef CUPORT_RUNTIME_CORE_MEMORYPOOL_H
@@ -56,6 +61,19 @@ struct Device;
 class MemoryPool : public std::enable_shared_from_this<MemoryPool> {
 public:
   MemoryPool(Device &device, const cudaMemPoolProps &props, bool isDefault);
+  ~MemoryPool();
+
+  /// What an imported pool maps: the exporter's device memory file.
+  struct Imported {
+    std::byte *base = nullptr;
+    size_t size = 0;
+    uint64_t inode = 0;
+  };
+  bool isImported() const { return imported_.base != nullptr; }
+  const Imported &imported() const { return imported_; }
+  /// cudaMemPoolImportPointer: `pointer` (inside the mapping) becomes a live
+  /// block of this imported pool, freed like any pool allocation.
+  void adoptImported(void *pointer, size_t size);
 
   Device &device() const { return *device_; }
   bool isDefault() const { return isDefault_; }
@@ -109,6 +127,8 @@ private:
   Device *device_;
   cudaMemPoolProps props_;
   bool isDefault_;
+  Imported imported_;
+  friend class MemoryPools;
 
   mutable std::mutex mutex_;
   uint64_t releaseThreshold_ = 0;
@@ -129,6 +149,9 @@ class MemoryPools {
 public:
   /// cudaMemPoolCreate, props already validated.
   MemoryPool *create(Device &device, const cudaMemPoolProps &props);
+  /// cudaMemPoolImportFromShareableHandle, memory already mapped.
+  MemoryPool *createImported(Device &device, const cudaMemPoolProps &props,
+                             const MemoryPool::Imported &imported);
   /// cudaMemPoolDestroy: the handle becomes invalid; the pool's memory goes
   /// when its last block is freed. A device whose current pool it was gets
   /// its default pool back.

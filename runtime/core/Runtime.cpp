@@ -6,6 +6,7 @@
 #include "core/Runtime.h"
 
 #include "core/Arrays.h"
+#include "core/IpcEvents.h"
 #include "core/MemoryPool.h"
 #include "core/PeerAccess.h"
 #include "core/ManagedRanges.h"
@@ -145,6 +146,7 @@ void Runtime::resetDevice(Device &device) {
   for (Event *event : liveEvents().takeIf(
            [&](Event *event) { return event->device == &device; })) {
     device.backend->destroyEvent(event->event);
+    destroyIpcEventState(event->ipc);
     delete event;
   }
   // Pools give back their free memory and forget their blocks, which the

@@ -57,6 +57,9 @@ struct Event {
   backend::Event *event = nullptr;
   unsigned flags = cudaEventDefault;
   bool recorded = false;
+  /// cudaEventInterprocess: the state shared with other processes
+  /// (core/IpcEvents.h).
+  struct IpcEventState *ipc = nullptr;
 };
 
 /// The set of live handles of one kind.

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/IpcEvents.h"
 #include "core/MemoryPool.h"
 #include "core/Streams.h"
 
@@ -27,8 +28,7 @@ constexpr unsigned kValidEventFlags =
 cudaError_t createEvent(cudaEvent_t *out, unsigned flags) {
   if (!out || (flags & ~kValidEventFlags))
     return cudaErrorInvalidValue;
-  // Interprocess events must not take timestamps (entry/Ipc.cpp shares
-  // them within the process).
+  // Interprocess events must not take timestamps (CUDA's rule).
   if ((flags & cudaEventInterprocess) && !(flags & cudaEventDisableTiming))
     return cudaErrorInvalidValue;
   Device *device = nullptr;
@@ -39,6 +39,10 @@ cudaError_t createEvent(cudaEvent_t *out, unsigned flags) {
   event->flags = flags;
   if (device->backend->createEvent(&event->event) != Status::Success)
     return cudaErrorMemoryAllocation;
+  if ((flags & cudaEventInterprocess) && !(event->ipc = createIpcEventState())) {
+    device->backend->destroyEvent(event->event);
+    return cudaErrorMemoryAllocation;
+  }
   liveEvents().insert(event.get());
   *out = reinterpret_cast<cudaEvent_t>(event.release());
   return cudaSuccess;
@@ -65,6 +69,8 @@ cudaError_t recordEvent(cudaEvent_t handle, cudaStream_t stream, unsigned flags)
   if (cudaError_t error = toCudaError(target.queue->record(*event->event)))
     return error;
   event->recorded = true;
+  if (event->ipc)
+    return recordIpcEvent(*event->ipc, target.queue);
   return cudaSuccess;
 }
 
@@ -98,6 +104,8 @@ CUPORT_EXPORT cudaError_t cudaEventQuery(cudaEvent_t handle) {
   Event *event = liveEvent(handle);
   if (!event)
     return recordError(cudaErrorInvalidResourceHandle);
+  if (event->ipc) // records of every process that holds it
+    return queryIpcEvent(*event->ipc);
   if (!event->recorded)
     return cudaSuccess;
   return event->event->query() == Status::Success ? cudaSuccess : cudaErrorNotReady;
@@ -110,6 +118,8 @@ CUPORT_EXPORT cudaError_t cudaEventSynchronize(cudaEvent_t handle) {
     return recordError(cudaErrorInvalidResourceHandle);
   if (event->recorded)
     event->event->synchronize();
+  if (event->ipc)
+    synchronizeIpcEvent(*event->ipc);
   memoryPools().releaseAboveThreshold(*event->device); // pools trim at syncs
   return recordError(event->device->sticky);
 }
@@ -145,6 +155,7 @@ CUPORT_EXPORT cudaError_t cudaEventDestroy(cudaEvent_t handle) {
   if (event->recorded)
     event->event->synchronize();
   event->device->backend->destroyEvent(event->event);
+  destroyIpcEventState(event->ipc);
   delete event;
   return cudaSuccess;
 }

@@ -4,18 +4,28 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// cudaIpc* handles encode what they name: the exporting process id, the
-// allocation (base, size, device) or the event. Within the exporting
-// process a handle opens to the same memory (reference-counted, closed by
-// cudaIpcCloseMemHandle) or the same event. In another process it cannot:
-// the CPU backend's device memory is private heap memory of the exporting
-// process (sharing it would need allocations in shared memory, e.g.
-// memfd), so opening there answers cudaErrorNotSupported. The device
-// reports cudaDevAttrIpcEventSupport 0 for the same reason.
+// cudaIpc* memory handles work between processes of one machine, as CUDA's
+// do. The backend keeps device memory in a file another process can map
+// (the CPU backend: a memfd per device); a handle carries what
+// Device::exportMemory describes (exporting process, its file descriptor,
+// the file's inode, offset, size, export slot and generation) and
+// cudaIpcOpenMemHandle maps it with Device::importMemory. A handle whose
+// allocation was freed (its generation left the export slot) or whose
+// process exited opens to cudaErrorInvalidResourceHandle; bytes that are no
+// handle at all to cudaErrorInvalidValue; a handle opened in the process
+// that exported it to cudaErrorDeviceUninitialized (CUDA's "invalid device
+// context": that process already has the pointer). Opening the same handle
+// again returns the same pointer with a reference count; the mapping goes
+// at the last cudaIpcCloseMemHandle.
+//
+// Event handles: see core/IpcEvents.h; an opened event is a new event of
+// the current device (destroyed with cudaEventDestroy) sharing the
+// exported event's completion state.
 //
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/IpcEvents.h"
 #include "core/MemoryPool.h"
 #include "core/Streams.h"
 
@@ -23,46 +33,51 @@
 
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <tuple>
 
 using namespace cuport::rt;
 using cuport::backend::MemoryKind;
+namespace backend = cuport::backend;
 
 namespace {
 
-constexpr char kMemoryMagic[8] = {'c', 'u', 'p', 'I', 'P', 'C', 'm', '1'};
-constexpr char kEventMagic[8] = {'c', 'u', 'p', 'I', 'P', 'C', 'e', '1'};
+constexpr char kMemoryMagic[8] = {'c', 'u', 'p', 'I', 'P', 'C', 'm', '2'};
 
-/// The payload of both handle kinds (64 bytes hold it).
-struct Encoded {
+/// The payload of a memory handle (64 bytes hold it).
+struct EncodedMemory {
   char magic[8];
-  int64_t process;
-  uint64_t address; ///< allocation base or Event*
-  uint64_t size;
+  backend::ExportedMemory memory;
   int32_t device;
 };
-static_assert(sizeof(Encoded) <= CUDA_IPC_HANDLE_SIZE);
+static_assert(sizeof(EncodedMemory) <= CUDA_IPC_HANDLE_SIZE);
 
-template <typename Handle> void encode(Handle *handle, const Encoded &payload) {
-  std::memset(handle->reserved, 0, sizeof handle->reserved);
-  std::memcpy(handle->reserved, &payload, sizeof payload);
-}
-
-template <typename Handle>
-bool decode(const Handle &handle, const char (&magic)[8], Encoded *out) {
-  std::memcpy(out, handle.reserved, sizeof *out);
-  return std::memcmp(out->magic, magic, sizeof magic) == 0;
-}
-
-/// Pointers opened from handles in this process, with their open count.
+/// Handles opened in this process: the pointer each gave, with its count.
 struct OpenedMemory {
+  struct Opened {
+    void *pointer;
+    int count;
+    Device *device;
+  };
   std::mutex mutex;
-  std::map<const void *, int> count;
+  std::map<std::tuple<int64_t, uint64_t, uint64_t, uint64_t>, Opened> byHandle;
+  std::map<const void *, std::tuple<int64_t, uint64_t, uint64_t, uint64_t>> byPointer;
 };
 
 OpenedMemory &openedMemory() {
   static auto *opened = new OpenedMemory();
   return *opened;
+}
+
+/// The cudaError_t cudaIpcOpenMemHandle documents for an import failure.
+cudaError_t importError(backend::Status status) {
+  switch (status) {
+  case backend::Status::NotFound: return cudaErrorInvalidResourceHandle;
+  case backend::Status::InvalidValue: return cudaErrorInvalidValue;
+  case backend::Status::NotSupported: return cudaErrorNotSupported;
+  default: return cudaErrorMapBufferObjectFailed;
+  }
 }
 
 cudaError_t getMemHandle(cudaIpcMemHandle_t *handle, void *devPtr) {
@@ -71,18 +86,27 @@ cudaError_t getMemHandle(cudaIpcMemHandle_t *handle, void *devPtr) {
   if (cudaError_t error = Runtime::instance().initialize())
     return error;
   std::optional<Allocation> allocation = Runtime::instance().allocations().find(devPtr);
-  // cudaMalloc memory only: not pinned host memory, not module variables,
-  // not stream-ordered allocations (those go through pool export).
-  if (!allocation || allocation->kind != MemoryKind::Device || allocation->isSymbol ||
-      memoryPools().owner(reinterpret_cast<void *>(allocation->base)))
+  // The base of cudaMalloc memory only: not pinned host memory, not module
+  // variables, not stream-ordered allocations (those go through pool
+  // export), not memory opened from another process's handle.
+  if (!allocation || allocation->base != reinterpret_cast<uintptr_t>(devPtr) ||
+      allocation->kind != MemoryKind::Device || allocation->isSymbol ||
+      memoryPools().owner(devPtr))
     return cudaErrorInvalidValue;
-  Encoded payload{};
+  Device *device = Runtime::instance().device(allocation->device);
+  if (!device)
+    return cudaErrorInvalidValue;
+  EncodedMemory payload{};
   std::memcpy(payload.magic, kMemoryMagic, sizeof kMemoryMagic);
-  payload.process = getpid();
-  payload.address = allocation->base;
-  payload.size = allocation->size;
+  switch (device->backend->exportMemory(devPtr, &payload.memory)) {
+  case backend::Status::Success: break;
+  case backend::Status::OutOfMemory: return cudaErrorMemoryAllocation;
+  case backend::Status::NotSupported: return cudaErrorNotSupported;
+  default: return cudaErrorInvalidValue; // e.g. opened from another process
+  }
   payload.device = allocation->device;
-  encode(handle, payload);
+  std::memset(handle->reserved, 0, sizeof handle->reserved);
+  std::memcpy(handle->reserved, &payload, sizeof payload);
   return cudaSuccess;
 }
 
@@ -90,21 +114,36 @@ cudaError_t openMemHandle(void **devPtr, const cudaIpcMemHandle_t &handle,
                           unsigned flags) {
   if (!devPtr || (flags & ~unsigned(cudaIpcMemLazyEnablePeerAccess)))
     return cudaErrorInvalidValue;
-  if (cudaError_t error = Runtime::instance().initialize())
+  Device *device = nullptr;
+  if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return error;
-  Encoded payload;
-  if (!decode(handle, kMemoryMagic, &payload))
+  EncodedMemory payload;
+  std::memcpy(&payload, handle.reserved, sizeof payload);
+  const backend::ExportedMemory &memory = payload.memory;
+  if (std::memcmp(payload.magic, kMemoryMagic, sizeof kMemoryMagic) != 0 ||
+      memory.slot == 0 || memory.generation == 0)
     return cudaErrorInvalidValue;
-  if (payload.process != getpid())
-    return cudaErrorNotSupported; // another process's private memory
-  auto *base = reinterpret_cast<void *>(payload.address);
-  std::optional<Allocation> allocation = Runtime::instance().allocations().find(base);
-  if (!allocation || allocation->base != payload.address ||
-      allocation->size != payload.size)
-    return cudaErrorInvalidValue; // freed since it was exported
+  if (memory.process == getpid())
+    return cudaErrorDeviceUninitialized; // CUDA: no context opens its own
+  auto key = std::make_tuple(memory.process, memory.inode, memory.offset,
+                             memory.generation);
   std::lock_guard lock(openedMemory().mutex);
-  ++openedMemory().count[base];
-  *devPtr = base;
+  auto opened = openedMemory().byHandle.find(key);
+  if (opened != openedMemory().byHandle.end()) {
+    ++opened->second.count;
+    *devPtr = opened->second.pointer;
+    return cudaSuccess;
+  }
+  void *pointer = nullptr;
+  if (backend::Status status = device->backend->importMemory(memory, &pointer);
+      status != backend::Status::Success)
+    return importError(status);
+  openedMemory().byHandle[key] = {pointer, 1, device};
+  openedMemory().byPointer[pointer] = key;
+  Runtime::instance().allocations().insert({reinterpret_cast<uintptr_t>(pointer),
+                                            memory.size, MemoryKind::Device,
+                                            device->ordinal});
+  *devPtr = pointer;
   return cudaSuccess;
 }
 
@@ -112,12 +151,17 @@ cudaError_t closeMemHandle(void *devPtr) {
   if (!devPtr)
     return cudaErrorInvalidValue;
   std::lock_guard lock(openedMemory().mutex);
-  auto it = openedMemory().count.find(devPtr);
-  if (it == openedMemory().count.end())
+  auto byPointer = openedMemory().byPointer.find(devPtr);
+  if (byPointer == openedMemory().byPointer.end())
     return cudaErrorInvalidValue; // not opened through a handle
-  if (--it->second == 0)
-    openedMemory().count.erase(it);
-  return cudaSuccess;
+  auto opened = openedMemory().byHandle.find(byPointer->second);
+  if (--opened->second.count > 0)
+    return cudaSuccess;
+  Device *device = opened->second.device;
+  openedMemory().byHandle.erase(opened);
+  openedMemory().byPointer.erase(byPointer);
+  Runtime::instance().allocations().erase(devPtr);
+  return toCudaError(device->backend->closeImported(devPtr));
 }
 
 cudaError_t getEventHandle(cudaIpcEventHandle_t *handle, cudaEvent_t event) {
@@ -126,30 +170,33 @@ cudaError_t getEventHandle(cudaIpcEventHandle_t *handle, cudaEvent_t event) {
   if (!liveEvents().contains(event))
     return cudaErrorInvalidResourceHandle;
   auto *live = reinterpret_cast<Event *>(event);
-  if (!(live->flags & cudaEventInterprocess))
+  if (!(live->flags & cudaEventInterprocess) || !live->ipc)
     return cudaErrorInvalidResourceHandle;
-  Encoded payload{};
-  std::memcpy(payload.magic, kEventMagic, sizeof kEventMagic);
-  payload.process = getpid();
-  payload.address = reinterpret_cast<uintptr_t>(event);
-  payload.device = live->device->ordinal;
-  encode(handle, payload);
+  encodeIpcEvent(*live->ipc, handle);
   return cudaSuccess;
 }
 
-cudaError_t openEventHandle(cudaEvent_t *event, const cudaIpcEventHandle_t &handle) {
-  if (!event)
+cudaError_t openEventHandle(cudaEvent_t *out, const cudaIpcEventHandle_t &handle) {
+  if (!out)
     return cudaErrorInvalidValue;
-  Encoded payload;
-  if (!decode(handle, kEventMagic, &payload))
-    return cudaErrorInvalidValue;
-  if (payload.process != getpid())
-    return cudaErrorNotSupported;
-  auto *exported = reinterpret_cast<cudaEvent_t>(payload.address);
-  if (!liveEvents().contains(exported))
-    return cudaErrorInvalidResourceHandle; // destroyed since it was exported
-  // Within the process the opened event is the exported one itself.
-  *event = exported;
+  Device *device = nullptr;
+  if (cudaError_t error = Runtime::instance().currentDevice(&device))
+    return error;
+  IpcEventState *state = nullptr;
+  if (cudaError_t error = openIpcEvent(handle, &state))
+    return error;
+  // An event of this process's current device whose records, queries and
+  // waits go through the shared page.
+  auto event = std::make_unique<Event>();
+  event->device = device;
+  event->flags = cudaEventInterprocess | cudaEventDisableTiming;
+  event->ipc = state;
+  if (device->backend->createEvent(&event->event) != backend::Status::Success) {
+    destroyIpcEventState(state);
+    return cudaErrorMemoryAllocation;
+  }
+  liveEvents().insert(event.get());
+  *out = reinterpret_cast<cudaEvent_t>(event.release());
   return cudaSuccess;
 }
 

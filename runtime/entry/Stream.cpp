@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/IpcEvents.h"
+
 #include "core/MemoryPool.h"
 #include "core/Streams.h"
 
@@ -139,6 +141,8 @@ CUPORT_EXPORT cudaError_t cudaStreamWaitEvent(cudaStream_t stream,
   if (flags & ~unsigned(cudaEventWaitExternal))
     return recordError(cudaErrorInvalidValue);
   auto *waited = reinterpret_cast<Event *>(event);
+  if (waited->ipc) // records of every process that holds it
+    return recordError(waitIpcEvent(*waited->ipc, target.queue));
   if (!waited->recorded)
     return cudaSuccess; // nothing to wait for
   return recordError(toCudaError(target.queue->wait(*waited->event)));

@@ -8,20 +8,125 @@
 // getters and setter (cudaDeviceGetDefaultMemPool, cudaDeviceGetMemPool,
 // cudaDeviceSetMemPool). The pools themselves are core/MemoryPool.cpp.
 //
-// No pool is IPC-capable: the device reports no supported handle type
-// (cudaDevAttrMemoryPoolSupportedHandleTypes is 0), so cudaMemPoolCreate
-// refuses handle types with cudaErrorNotSupported and the export/import
-// functions answer what CUDA answers for a pool made without one
-// (cudaErrorInvalidValue).
+// Pools made with cudaMemHandleTypePosixFileDescriptor (what the device
+// reports in cudaDevAttrMemoryPoolSupportedHandleTypes when its memory is
+// shareable) export a file descriptor; the other handle types (Win32,
+// fabric) are refused with cudaErrorNotSupported. Export and import are
+// described in core/MemoryPool.h.
 //
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
 #include "core/MemoryPool.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+
 using namespace cuport::rt;
 
 namespace {
+
+constexpr char kPointerMagic[8] = {'c', 'u', 'p', 'P', 'o', 'o', 'l', '1'};
+
+/// What cudaMemPoolPtrExportData carries: the pointer's place in the
+/// exporting device's memory file, and its export slot (stale check).
+struct EncodedPointer {
+  char magic[8];
+  cuport::backend::ExportedMemory memory;
+};
+static_assert(sizeof(EncodedPointer) <= sizeof(cudaMemPoolPtrExportData));
+
+cudaError_t exportPoolFd(MemoryPool &pool, int *fd) {
+  cuport::backend::ExportedMemory memory;
+  if (pool.device().backend->exportMemory(nullptr, &memory) !=
+      cuport::backend::Status::Success)
+    return cudaErrorNotSupported;
+  int copy = fcntl(memory.fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0)
+    return cudaErrorMemoryAllocation; // out of file descriptors
+  *fd = copy;
+  return cudaSuccess;
+}
+
+cudaError_t importPoolFd(int fd, cudaMemPool_t *out) {
+  Device *device = nullptr;
+  if (cudaError_t error = Runtime::instance().currentDevice(&device))
+    return error;
+  struct stat info;
+  if (fd < 0 || fstat(fd, &info) != 0 || info.st_size <= 0)
+    return cudaErrorInvalidValue;
+  cuport::backend::ExportedMemory memory;
+  memory.process = getpid();
+  memory.fd = fd;
+  memory.inode = uint64_t(info.st_ino);
+  memory.size = uint64_t(info.st_size);
+  void *base = nullptr;
+  switch (device->backend->importMemory(memory, &base)) {
+  case cuport::backend::Status::Success: break;
+  case cuport::backend::Status::NotSupported: return cudaErrorNotSupported;
+  case cuport::backend::Status::Internal: return cudaErrorMemoryAllocation;
+  default: return cudaErrorInvalidValue;
+  }
+  cudaMemPoolProps props{};
+  props.allocType = cudaMemAllocationTypePinned;
+  props.handleTypes = cudaMemHandleTypePosixFileDescriptor;
+  props.location = {cudaMemLocationTypeDevice, device->ordinal};
+  *out = reinterpret_cast<cudaMemPool_t>(memoryPools().createImported(
+      *device, props, {static_cast<std::byte *>(base), memory.size, memory.inode}));
+  return cudaSuccess;
+}
+
+cudaError_t exportPoolPointer(MemoryPool &pool, void *ptr,
+                              cudaMemPoolPtrExportData *data) {
+  EncodedPointer payload{};
+  std::memcpy(payload.magic, kPointerMagic, sizeof kPointerMagic);
+  switch (pool.device().backend->exportMemory(ptr, &payload.memory)) {
+  case cuport::backend::Status::Success: break;
+  case cuport::backend::Status::OutOfMemory: return cudaErrorMemoryAllocation;
+  default: return cudaErrorInvalidValue;
+  }
+  std::memset(data, 0, sizeof *data);
+  std::memcpy(data, &payload, sizeof payload);
+  return cudaSuccess;
+}
+
+/// The export table at the start of the file holds {offset, generation}
+/// per slot (backends/cpu/DeviceArena.h); the mapping lets us read it.
+bool slotStillNames(const MemoryPool::Imported &imported,
+                    const cuport::backend::ExportedMemory &memory) {
+  uint64_t slot[2];
+  size_t at = size_t(memory.slot) * sizeof slot;
+  if (memory.slot == 0 || at + sizeof slot > imported.size)
+    return false;
+  std::memcpy(slot, imported.base + at, sizeof slot);
+  return slot[0] == memory.offset && slot[1] == memory.generation;
+}
+
+cudaError_t importPoolPointer(MemoryPool &pool, const cudaMemPoolPtrExportData &data,
+                              void **out) {
+  EncodedPointer payload;
+  std::memcpy(static_cast<void *>(&payload), &data, sizeof payload);
+  const MemoryPool::Imported &imported = pool.imported();
+  const cuport::backend::ExportedMemory &memory = payload.memory;
+  if (std::memcmp(payload.magic, kPointerMagic, sizeof kPointerMagic) != 0 ||
+      memory.inode != imported.inode || memory.size == 0 ||
+      memory.offset + memory.size > imported.size ||
+      memory.offset + memory.size < memory.offset)
+    return cudaErrorInvalidValue; // not a pointer of the pool's memory
+  if (!slotStillNames(imported, memory))
+    return cudaErrorInvalidValue; // freed by the exporter since
+  void *pointer = imported.base + memory.offset;
+  if (pool.owns(pointer)) {
+    *out = pointer; // imported already
+    return cudaSuccess;
+  }
+  pool.adoptImported(pointer, memory.size);
+  *out = pointer;
+  return cudaSuccess;
+}
 
 /// The device a cudaMemLocation names; only device locations hold pools
 /// (the device reports no host memory pools).
@@ -64,8 +169,10 @@ cudaError_t validPoolProps(const cudaMemPoolProps *props, Device **device) {
       cudaMemHandleTypeWin32Kmt | cudaMemHandleTypeFabric;
   if (unsigned(props->handleTypes) & ~kHandleTypes)
     return cudaErrorInvalidValue;
-  if (props->handleTypes != cudaMemHandleTypeNone)
-    return cudaErrorNotSupported; // process-private memory only
+  if (props->handleTypes != cudaMemHandleTypeNone &&
+      (props->handleTypes != cudaMemHandleTypePosixFileDescriptor ||
+       !(*device)->backend->properties().shareableMemory))
+    return cudaErrorNotSupported; // only POSIX fds, of shareable memory
   if (props->usage & ~unsigned(cudaMemPoolCreateUsageHwDecompress))
     return cudaErrorInvalidValue;
   if (props->usage)
@@ -295,25 +402,24 @@ CUPORT_EXPORT cudaError_t cudaMemPoolExportToShareableHandle(
     enum cudaMemAllocationHandleType handleType, unsigned int flags) {
   CUPORT_API_ENTRY(cudaMemPoolExportToShareableHandle);
   std::shared_ptr<MemoryPool> pool = livePool(memPool);
-  if (!shareableHandle || !pool || flags != 0)
+  if (!shareableHandle || !pool || flags != 0 || pool->isImported())
     return recordError(cudaErrorInvalidValue);
-  // Only a pool created with `handleType` among its handle types exports;
-  // no pool here has one (see the file comment).
-  if (handleType == cudaMemHandleTypeNone ||
+  // Only a pool created with `handleType` among its handle types exports.
+  if (handleType != cudaMemHandleTypePosixFileDescriptor ||
       !(unsigned(pool->props().handleTypes) & unsigned(handleType)))
     return recordError(cudaErrorInvalidValue);
-  return recordError(cudaErrorNotSupported);
+  return recordError(exportPoolFd(*pool, static_cast<int *>(shareableHandle)));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemPoolImportFromShareableHandle(
     cudaMemPool_t *memPool, void *shareableHandle,
     enum cudaMemAllocationHandleType handleType, unsigned int flags) {
   CUPORT_API_ENTRY(cudaMemPoolImportFromShareableHandle);
-  if (!memPool || !shareableHandle || flags != 0 ||
-      handleType == cudaMemHandleTypeNone)
+  // A POSIX file descriptor travels as the pointer's value.
+  if (!memPool || flags != 0 || handleType != cudaMemHandleTypePosixFileDescriptor)
     return recordError(cudaErrorInvalidValue);
-  // No handle type is supported, so no handle can be imported.
-  return recordError(cudaErrorNotSupported);
+  return recordError(importPoolFd(
+      int(reinterpret_cast<intptr_t>(shareableHandle)), memPool));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemPoolExportPointer(
@@ -323,9 +429,10 @@ CUPORT_EXPORT cudaError_t cudaMemPoolExportPointer(
     return recordError(cudaErrorInvalidValue);
   std::shared_ptr<MemoryPool> pool = memoryPools().owner(ptr);
   // Not a pool allocation, or one from a pool made without a handle type.
-  if (!pool || pool->props().handleTypes == cudaMemHandleTypeNone)
+  if (!pool || pool->isImported() ||
+      pool->props().handleTypes == cudaMemHandleTypeNone)
     return recordError(cudaErrorInvalidValue);
-  return recordError(cudaErrorNotSupported);
+  return recordError(exportPoolPointer(*pool, ptr, exportData));
 }
 
 CUPORT_EXPORT cudaError_t cudaMemPoolImportPointer(
@@ -333,7 +440,9 @@ CUPORT_EXPORT cudaError_t cudaMemPoolImportPointer(
   CUPORT_API_ENTRY(cudaMemPoolImportPointer);
   if (!ptr || !exportData)
     return recordError(cudaErrorInvalidValue);
-  // Only a pool imported from a shareable handle imports pointers; there
-  // are none.
-  return recordError(cudaErrorInvalidValue);
+  std::shared_ptr<MemoryPool> pool = livePool(memPool);
+  // Only a pool imported from a shareable handle imports pointers.
+  if (!pool || !pool->isImported())
+    return recordError(cudaErrorInvalidValue);
+  return recordError(importPoolPointer(*pool, *exportData, ptr));
 }

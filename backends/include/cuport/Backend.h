@@ -81,6 +81,8 @@ struct DeviceProperties {
   bool managedMemory = true;
   bool concurrentKernels = true;
   bool integrated = true;
+  /// Device memory can be mapped by other processes (Device::exportMemory).
+  bool shareableMemory = false;
 };
 
 /// Kind of a kernel image handed to Device::loadModule.
@@ -191,6 +193,19 @@ public:
   virtual Status query() = 0;
 };
 
+/// What another process needs to map a range of a device's memory
+/// (Device::exportMemory); plain data, which the runtime copies into IPC
+/// handles and pool export data.
+struct ExportedMemory {
+  int64_t process = 0;     ///< the exporting process
+  int32_t fd = -1;         ///< a file descriptor of that process
+  uint32_t slot = 0;       ///< export slot checked on import (0: none)
+  uint64_t inode = 0;      ///< identity of the file behind fd
+  uint64_t offset = 0;     ///< of the range in that file
+  uint64_t size = 0;       ///< of the range
+  uint64_t generation = 0; ///< must still be in the slot on import
+};
+
 enum class MemoryKind : int {
   Device,     ///< cudaMalloc
   PinnedHost, ///< cudaMallocHost / cudaHostAlloc
@@ -213,6 +228,20 @@ public:
   virtual Status loadModule(std::span<const ModuleImage> images,
                             Module **out, std::string *diagnostic) = 0;
   virtual void unloadModule(Module *module) = 0;
+
+  /// Interprocess memory (cudaIpc*, shareable pools). exportMemory
+  /// describes live Device allocation `ptr` (its base), or with nullptr the
+  /// whole of the device's shareable memory. importMemory maps what
+  /// another process (or this one, given a received fd) exported: NotFound
+  /// when the exporter, its file or the allocation is gone, InvalidValue for
+  /// a description that cannot be right, Internal when mapping fails.
+  virtual Status exportMemory(const void *, ExportedMemory *) {
+    return Status::NotSupported;
+  }
+  virtual Status importMemory(const ExportedMemory &, void **) {
+    return Status::NotSupported;
+  }
+  virtual Status closeImported(void *) { return Status::NotSupported; }
 
   virtual Status createQueue(Queue **out) = 0;
   virtual void destroyQueue(Queue *queue) = 0;

@@ -16,6 +16,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdint>
 #include <thread>
@@ -297,7 +299,7 @@ TEST_F(RuntimeMemPool, CreateAndAllocate) {
   props.location.id = 7;
   EXPECT_EQ(cudaMemPoolCreate(&bad, &props), cudaErrorInvalidValue);
   props.location = {cudaMemLocationTypeDevice, 0};
-  props.handleTypes = cudaMemHandleTypePosixFileDescriptor;
+  props.handleTypes = cudaMemHandleTypeWin32;
   EXPECT_EQ(cudaMemPoolCreate(&bad, &props), cudaErrorNotSupported);
   props.handleTypes = cudaMemHandleTypeNone;
   props.allocType = cudaMemAllocationTypeInvalid;
@@ -395,6 +397,7 @@ TEST_F(RuntimeMemPool, Access) {
   cudaGetLastError();
 }
 
+// Export and import between processes: IpcTest.cpp (RuntimeIpc).
 TEST_F(RuntimeMemPool, ShareableHandles) {
   cudaMemPool_t pool = createPool();
   int fd = -1;
@@ -406,13 +409,48 @@ TEST_F(RuntimeMemPool, ShareableHandles) {
   EXPECT_EQ(cudaMemPoolImportFromShareableHandle(&imported, &fd, cudaMemHandleTypeNone, 0),
             cudaErrorInvalidValue);
   EXPECT_EQ(cudaMemPoolImportFromShareableHandle(
-                &imported, &fd, cudaMemHandleTypePosixFileDescriptor, 0),
-            cudaErrorNotSupported);
+                &imported, reinterpret_cast<void *>(intptr_t(-1)),
+                cudaMemHandleTypePosixFileDescriptor, 0),
+            cudaErrorInvalidValue)
+      << "not a file descriptor";
   void *p = nullptr;
   ASSERT_EQ(cudaMallocFromPoolAsync(&p, 64, pool, stream), cudaSuccess);
   cudaMemPoolPtrExportData data{};
   EXPECT_EQ(cudaMemPoolExportPointer(&data, p), cudaErrorInvalidValue);
   EXPECT_EQ(cudaMemPoolImportPointer(&p, pool, &data), cudaErrorInvalidValue);
+  ASSERT_EQ(cudaFreeAsync(p, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(cudaMemPoolDestroy(pool), cudaSuccess);
+
+  // A pool of the second device with a POSIX fd handle type, imported back
+  // into this process: the pointer maps the same memory at another address.
+  cudaMemPoolProps props{};
+  props.allocType = cudaMemAllocationTypePinned;
+  props.location = {cudaMemLocationTypeDevice, 1};
+  props.handleTypes = cudaMemHandleTypePosixFileDescriptor;
+  ASSERT_EQ(cudaMemPoolCreate(&pool, &props), cudaSuccess);
+  ASSERT_EQ(cudaMallocFromPoolAsync(&p, 256, pool, stream), cudaSuccess);
+  ASSERT_EQ(cudaMemsetAsync(p, 0x3c, 256, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  ASSERT_EQ(cudaMemPoolExportToShareableHandle(&fd, pool, cudaMemHandleTypePosixFileDescriptor,
+                                               0),
+            cudaSuccess);
+  ASSERT_EQ(cudaMemPoolExportPointer(&data, p), cudaSuccess);
+  ASSERT_EQ(cudaMemPoolImportFromShareableHandle(&imported, reinterpret_cast<void *>(intptr_t(fd)),
+                                                 cudaMemHandleTypePosixFileDescriptor, 0),
+            cudaSuccess);
+  void *alias = nullptr;
+  ASSERT_EQ(cudaMemPoolImportPointer(&alias, imported, &data), cudaSuccess);
+  EXPECT_NE(alias, p);
+  unsigned char byte = 0;
+  ASSERT_EQ(cudaMemcpy(&byte, static_cast<char *>(alias) + 255, 1, cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  EXPECT_EQ(byte, 0x3c);
+  EXPECT_EQ(cudaMemPoolExportPointer(&data, alias), cudaErrorInvalidValue)
+      << "imported pointers do not export again";
+  EXPECT_EQ(cudaFree(alias), cudaSuccess);
+  EXPECT_EQ(cudaMemPoolDestroy(imported), cudaSuccess);
+  close(fd);
   ASSERT_EQ(cudaFreeAsync(p, stream), cudaSuccess);
   ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
   EXPECT_EQ(cudaMemPoolDestroy(pool), cudaSuccess);

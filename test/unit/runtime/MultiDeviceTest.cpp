@@ -426,38 +426,37 @@ TEST_F(RuntimeDeviceExtra, NvSciSyncAttributes) {
             cudaErrorInvalidDevice);
 }
 
+// Within one process (IpcTest.cpp runs the other side in a child process).
 TEST_F(RuntimeDeviceExtra, IpcMemHandle) {
   int *memory = nullptr;
   ASSERT_EQ(cudaMalloc(&memory, 1024), cudaSuccess);
   cudaIpcMemHandle_t handle;
   ASSERT_EQ(cudaIpcGetMemHandle(&handle, memory), cudaSuccess);
-  void *opened = nullptr, *again = nullptr;
-  ASSERT_EQ(cudaIpcOpenMemHandle(&opened, handle, cudaIpcMemLazyEnablePeerAccess), cudaSuccess);
-  EXPECT_EQ(opened, memory);
-  ASSERT_EQ(cudaIpcOpenMemHandle(&again, handle, cudaIpcMemLazyEnablePeerAccess), cudaSuccess);
-  EXPECT_EQ(again, memory);
-  EXPECT_EQ(cudaIpcCloseMemHandle(opened), cudaSuccess);
-  EXPECT_EQ(cudaIpcCloseMemHandle(again), cudaSuccess);
-  EXPECT_EQ(cudaIpcCloseMemHandle(again), cudaErrorInvalidValue) << "closed as often as opened";
+  void *opened = nullptr;
+  // As in CUDA, the exporting process cannot open its own handle.
+  EXPECT_EQ(cudaIpcOpenMemHandle(&opened, handle, cudaIpcMemLazyEnablePeerAccess),
+            cudaErrorDeviceUninitialized);
+  EXPECT_EQ(cudaIpcCloseMemHandle(memory), cudaErrorInvalidValue) << "not opened";
   EXPECT_EQ(cudaIpcOpenMemHandle(&opened, handle, 2), cudaErrorInvalidValue);
-
   cudaIpcMemHandle_t garbage;
   std::memset(&garbage, 0x5a, sizeof garbage);
   EXPECT_EQ(cudaIpcOpenMemHandle(&opened, garbage, 0), cudaErrorInvalidValue);
-  // The same handle as another process would hold it (bytes 8..15: pid).
-  cudaIpcMemHandle_t foreign = handle;
-  foreign.reserved[8] ^= 0x7f;
-  EXPECT_EQ(cudaIpcOpenMemHandle(&opened, foreign, 0), cudaErrorNotSupported);
+  // Memory of the second device exports too.
+  ASSERT_EQ(cudaSetDevice(1), cudaSuccess);
+  int *second = nullptr;
+  ASSERT_EQ(cudaMalloc(&second, 64), cudaSuccess);
+  cudaIpcMemHandle_t secondHandle;
+  EXPECT_EQ(cudaIpcGetMemHandle(&secondHandle, second), cudaSuccess);
+  EXPECT_NE(std::memcmp(&secondHandle, &handle, sizeof handle), 0);
+  EXPECT_EQ(cudaFree(second), cudaSuccess);
+  ASSERT_EQ(cudaSetDevice(0), cudaSuccess);
 
   void *pinned = nullptr;
   ASSERT_EQ(cudaMallocHost(&pinned, 64), cudaSuccess);
   EXPECT_EQ(cudaIpcGetMemHandle(&handle, pinned), cudaErrorInvalidValue);
   EXPECT_EQ(cudaFreeHost(pinned), cudaSuccess);
   EXPECT_EQ(cudaIpcGetMemHandle(nullptr, memory), cudaErrorInvalidValue);
-
   ASSERT_EQ(cudaFree(memory), cudaSuccess);
-  EXPECT_EQ(cudaIpcOpenMemHandle(&opened, handle, 0), cudaErrorInvalidValue)
-      << "freed since exported";
   cudaGetLastError();
 }
 
@@ -470,15 +469,23 @@ TEST_F(RuntimeDeviceExtra, IpcEventHandle) {
   EXPECT_EQ(cudaIpcGetEventHandle(&handle, plain), cudaErrorInvalidResourceHandle);
   ASSERT_EQ(cudaIpcGetEventHandle(&handle, shared), cudaSuccess);
   cudaEvent_t opened = nullptr;
-  ASSERT_EQ(cudaIpcOpenEventHandle(&opened, handle), cudaSuccess);
+  EXPECT_EQ(cudaIpcOpenEventHandle(&opened, handle), cudaErrorDeviceUninitialized)
+      << "the exporting process holds the event already";
+  // The interprocess event itself records, queries and synchronizes.
   ASSERT_EQ(cudaEventRecord(shared, nullptr), cudaSuccess);
-  EXPECT_EQ(cudaEventSynchronize(opened), cudaSuccess);
-  EXPECT_EQ(cudaEventQuery(opened), cudaSuccess);
+  EXPECT_EQ(cudaEventSynchronize(shared), cudaSuccess);
+  EXPECT_EQ(cudaEventQuery(shared), cudaSuccess);
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
+  EXPECT_EQ(cudaStreamWaitEvent(stream, shared, 0), cudaSuccess);
+  EXPECT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
   cudaIpcEventHandle_t garbage;
   std::memset(&garbage, 0, sizeof garbage);
   EXPECT_EQ(cudaIpcOpenEventHandle(&opened, garbage), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaIpcOpenEventHandle(nullptr, handle), cudaErrorInvalidValue);
   EXPECT_EQ(cudaEventDestroy(shared), cudaSuccess);
-  EXPECT_EQ(cudaIpcOpenEventHandle(&opened, handle), cudaErrorInvalidResourceHandle);
+  EXPECT_EQ(cudaIpcGetEventHandle(&handle, shared), cudaErrorInvalidResourceHandle);
   EXPECT_EQ(cudaEventDestroy(plain), cudaSuccess);
   cudaGetLastError();
 }
