@@ -33,7 +33,7 @@
 
 namespace cuport::backend {
 
-inline constexpr uint32_t kInterfaceVersion = 1;
+inline constexpr uint32_t kInterfaceVersion = 2;
 
 /// Outcome of a backend operation. The runtime maps each to a cudaError_t.
 enum class Status : int {
