@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CpuQueue.h"
+#include "DeviceHeap.h"
 #include "KernelCompiler.h"
 #include "WorkerPool.h"
 #include "cuport/Backend.h"
@@ -68,7 +69,9 @@ public:
     return properties_;
   }
 
-  Status allocate(size_t bytes, backend::MemoryKind, void **out) override {
+  Status allocate(size_t bytes, backend::MemoryKind kind, void **out) override {
+    if (kind == backend::MemoryKind::DeviceHeap)
+      return createHeap(bytes, out);
     size_t rounded = (bytes + kAllocationAlignment - 1) / kAllocationAlignment *
                      kAllocationAlignment;
     if (rounded < bytes)
@@ -84,7 +87,7 @@ public:
     return Status::Success;
   }
 
-  Status release(void *ptr, backend::MemoryKind) override {
+  Status release(void *ptr, backend::MemoryKind kind) override {
     {
       std::lock_guard lock(memoryMutex_);
       auto it = sizes_.find(ptr);
@@ -93,7 +96,23 @@ public:
       allocated_ -= it->second;
       sizes_.erase(it);
     }
-    std::free(ptr);
+    if (kind == backend::MemoryKind::DeviceHeap)
+      DeviceHeap::destroy(static_cast<DeviceHeap *>(ptr));
+    else
+      std::free(ptr);
+    return Status::Success;
+  }
+
+  /// The device heap of in-kernel malloc: counted as device memory, as
+  /// CUDA carves it out of global memory.
+  Status createHeap(size_t bytes, void **out) {
+    DeviceHeap *heap = DeviceHeap::create(bytes);
+    if (!heap)
+      return Status::OutOfMemory;
+    std::lock_guard lock(memoryMutex_);
+    sizes_[heap] = heap->arenaBytes();
+    allocated_ += heap->arenaBytes();
+    *out = heap;
     return Status::Success;
   }
 
