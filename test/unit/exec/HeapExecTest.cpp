@@ -43,8 +43,9 @@ protected:
     if (!harness)
       return;
     harness->useDeviceHeap(nullptr);
-    if (heap_)
+    if (heap_) {
       EXPECT_EQ(harness->device().release(heap_, MemoryKind::DeviceHeap), Status::Success);
+    }
   }
 
   /// Checks that [address, address + bytes) of the non-null `blocks` are
