@@ -70,6 +70,7 @@ void runBlock(const BlockRun &run, uint64_t linear) {
   DeviceServiceState state{uint32_t(linear), run.blockCount, run.gridId, run.services,
                            &abortJump};
   state.gridBarrier = run.barrier;
+  state.heap = static_cast<DeviceHeap *>(run.params->deviceHeap);
   ctx.services = &state;
   // assert() and trap leave the block here (and a block polling the grid
   // barrier of an aborted launch).

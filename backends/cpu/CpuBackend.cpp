@@ -27,6 +27,7 @@
 //===----------------------------------------------------------------------===//
 #include "CpuQueue.h"
 #include "DeviceArena.h"
+#include "DeviceHeap.h"
 #include "KernelCompiler.h"
 #include "WorkerPool.h"
 #include "cuport/Backend.h"
@@ -80,6 +81,8 @@ public:
   }
 
   Status allocate(size_t bytes, backend::MemoryKind kind, void **out) override {
+    if (kind == backend::MemoryKind::DeviceHeap)
+      return createHeap(bytes, out);
     if (kind == backend::MemoryKind::Device && arena_.valid()) {
       void *memory = arena_.allocate(bytes);
       if (!memory)
@@ -105,7 +108,7 @@ public:
     return Status::Success;
   }
 
-  Status release(void *ptr, backend::MemoryKind) override {
+  Status release(void *ptr, backend::MemoryKind kind) override {
     if (arena_.contains(ptr)) {
       size_t freed = arena_.release(ptr);
       if (freed == 0)
@@ -122,7 +125,23 @@ public:
       allocated_ -= it->second;
       sizes_.erase(it);
     }
-    std::free(ptr);
+    if (kind == backend::MemoryKind::DeviceHeap)
+      DeviceHeap::destroy(static_cast<DeviceHeap *>(ptr));
+    else
+      std::free(ptr);
+    return Status::Success;
+  }
+
+  /// The device heap of in-kernel malloc: counted as device memory, as
+  /// CUDA carves it out of global memory.
+  Status createHeap(size_t bytes, void **out) {
+    DeviceHeap *heap = DeviceHeap::create(bytes);
+    if (!heap)
+      return Status::OutOfMemory;
+    std::lock_guard lock(memoryMutex_);
+    sizes_[heap] = heap->arenaBytes();
+    allocated_ += heap->arenaBytes();
+    *out = heap;
     return Status::Success;
   }
 

@@ -168,6 +168,7 @@ Status CpuQueue::launch(backend::Kernel &kernel,
       std::jmp_buf abortJump;
       DeviceServiceState services{state.index, WorkerPool::instance().size(), gridId,
                                   &launchServices, &abortJump};
+      services.heap = static_cast<DeviceHeap *>(launch.deviceHeap);
       ctx.services = &services;
       // assert() and trap leave the running block here; the launch is over.
       if (setjmp(abortJump) != 0)

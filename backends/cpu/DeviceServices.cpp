@@ -19,9 +19,14 @@
 //              at 1 ms.
 //   isspacep.local  the address lies on the running thread's stack, where
 //              the lowering puts .local memory.
+//   malloc/free  the launch's DeviceHeap (LaunchParams::deviceHeap, the
+//              runtime's per-device heap of cudaLimitMallocHeapSize bytes);
+//              without one malloc returns NULL and free does nothing.
 //
 //===----------------------------------------------------------------------===//
 #include "DeviceServices.h"
+
+#include "DeviceHeap.h"
 
 #include "passes/DeviceServices.h"
 #include "passes/LaunchContext.h"
@@ -205,6 +210,27 @@ void cuport_service_spin_wait(LaunchContext *ctx) {
   std::this_thread::yield();
 }
 
+uint64_t cuport_service_malloc(LaunchContext *ctx, uint64_t bytes) {
+  const DeviceServiceState *state = stateOf(ctx);
+  if (!state || !state->heap)
+    return 0;
+  return reinterpret_cast<uintptr_t>(state->heap->allocate(bytes));
+}
+
+uint64_t cuport_service_aligned_malloc(LaunchContext *ctx, uint64_t bytes,
+                                       uint64_t alignment) {
+  const DeviceServiceState *state = stateOf(ctx);
+  if (!state || !state->heap)
+    return 0;
+  return reinterpret_cast<uintptr_t>(state->heap->allocateAligned(bytes, alignment));
+}
+
+void cuport_service_free(LaunchContext *ctx, uint64_t pointer) {
+  const DeviceServiceState *state = stateOf(ctx);
+  if (state && state->heap)
+    state->heap->release(reinterpret_cast<void *>(pointer));
+}
+
 } // extern "C"
 
 } // namespace
@@ -355,6 +381,9 @@ std::span<const ServiceSymbol> deviceServiceSymbols() {
       {services::kEnvReg, reinterpret_cast<void *>(&cuport_service_envreg)},
       {services::kBarrierDeadlock, reinterpret_cast<void *>(&cuport_service_barrier_deadlock)},
       {services::kSpinWait, reinterpret_cast<void *>(&cuport_service_spin_wait)},
+      {services::kMalloc, reinterpret_cast<void *>(&cuport_service_malloc)},
+      {services::kAlignedMalloc, reinterpret_cast<void *>(&cuport_service_aligned_malloc)},
+      {services::kFree, reinterpret_cast<void *>(&cuport_service_free)},
   };
   return symbols;
 }

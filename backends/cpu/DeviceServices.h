@@ -6,7 +6,8 @@
 //
 // The CPU backend's definitions of the device services
 // (compiler/passes/DeviceServices.h): time, the worker running a block,
-// the launch's grid id, sleeping, stack membership. KernelCompiler puts
+// the launch's grid id, sleeping, stack membership, printf, assert, and
+// malloc/free on the device heap (DeviceHeap.h). KernelCompiler puts
 // their addresses into every JITDylib (the plugin is loaded RTLD_LOCAL, so
 // the JIT could not find them by name in the process).
 //
@@ -26,6 +27,8 @@
 #include <span>
 
 namespace cuport::cpu {
+
+class DeviceHeap;
 
 /// Why a launch was aborted by device code.
 enum class LaunchAbort : int { None = 0, Assert, Trap };
@@ -55,6 +58,9 @@ struct DeviceServiceState {
   /// %envreg1:%envreg2 in a cooperative launch: the grid barrier's word
   /// (CooperativeLaunch.cpp); null otherwise.
   void *gridBarrier = nullptr;
+  /// The heap of device malloc/free (LaunchParams::deviceHeap); null: malloc
+  /// returns NULL.
+  DeviceHeap *heap = nullptr;
 };
 
 /// Formats CUDA's device printf: `format` with the packed argument buffer

@@ -6,7 +6,7 @@
 //
 // The device services: what a kernel needs from its backend at run time
 // that is not in the launch context (time, which worker runs the block,
-// sleeping; later printf, assert, malloc). The CPU lowering
+// sleeping, printf, assert, the device heap of malloc/free). The CPU lowering
 // (LowerDeviceServices) turns the NVVM operations that need them into calls
 // of external functions with these names; a backend defines them and makes
 // them visible to the JIT code (the CPU backend: backends/cpu/
@@ -73,6 +73,17 @@ inline constexpr const char *kBarrierDeadlock = "__cuport_barrier_deadlock";
 /// barrier word; yields the host thread, and leaves the block when the
 /// launch was aborted (no block would ever arrive).
 inline constexpr const char *kSpinWait = "__cuport_spin_wait";
+/// uint64_t __cuport_malloc(ctx, uint64_t bytes): device malloc from the
+/// launch's device heap (cudaLimitMallocHeapSize); 16-byte aligned, 0 (NULL)
+/// when the heap is exhausted. Thread-safe.
+inline constexpr const char *kMalloc = "__cuport_malloc";
+/// uint64_t __cuport_aligned_malloc(ctx, uint64_t bytes, uint64_t align):
+/// __nv_aligned_device_malloc (nvcc calls __cuda_syscall_aligned_malloc);
+/// NULL unless `align` is a power of two.
+inline constexpr const char *kAlignedMalloc = "__cuport_aligned_malloc";
+/// void __cuport_free(ctx, uint64_t pointer): device free; free(NULL) does
+/// nothing. The block may come from an earlier launch.
+inline constexpr const char *kFree = "__cuport_free";
 
 } // namespace cuport::services
 

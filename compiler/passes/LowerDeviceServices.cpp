@@ -41,10 +41,12 @@ FunctionCallee serviceFunction(Module &module, StringRef name, Type *result,
 }
 
 /// Calls this pass gives to the backend: NVVM intrinsics and the
-/// functions CUDA's device runtime provides (printf, assert, trap).
+/// functions CUDA's device runtime provides (printf, assert, trap, the
+/// device heap).
 bool isServiceCall(StringRef name) {
   return name.starts_with("llvm.nvvm.") || name == "vprintf" ||
-         name == "__assertfail" || name == "llvm.trap";
+         name == "__assertfail" || name == "llvm.trap" || name == "malloc" ||
+         name == "free" || name == "__cuda_syscall_aligned_malloc";
 }
 
 class ServiceLowering {
@@ -69,6 +71,8 @@ public:
       return lowerVprintf(b, call);
     if (name == "__assertfail")
       return lowerAssertFail(b, call);
+    if (name == "malloc" || name == "free" || name == "__cuda_syscall_aligned_malloc")
+      return lowerHeapCall(b, name, call);
     if (name == "llvm.trap")
       return abort(b, b.CreateCall(opaqueService(services::kTrap, b.getVoidTy(), {}),
                                    {ctx_}));
@@ -106,6 +110,32 @@ private:
     FunctionCallee fail = opaqueService(services::kAssertFail, b.getVoidTy(),
                                         {i64, i64, i32, i64, i32, i32, i32});
     return abort(b, b.CreateCall(fail, args));
+  }
+
+  /// malloc(size), free(pointer) and __cuda_syscall_aligned_malloc(size,
+  /// align) as the PTX declares them (64-bit values): the backend's device
+  /// heap. Opaque calls: the heap is memory the kernel does not see.
+  Value *lowerHeapCall(IRBuilder<> &b, StringRef name, CallInst &call) {
+    Type *i64 = b.getInt64Ty();
+    if (name == "free") {
+      if (call.arg_size() != 1)
+        return nullptr;
+      return b.CreateCall(opaqueService(services::kFree, b.getVoidTy(), {i64}),
+                          {ctx_, asInt64(b, call.getArgOperand(0))});
+    }
+    bool aligned = name != "malloc";
+    if (call.arg_size() != (aligned ? 2u : 1u) || call.getType()->isVoidTy())
+      return nullptr;
+    SmallVector<Value *, 3> args{ctx_};
+    for (Value *arg : call.args())
+      args.push_back(asInt64(b, arg));
+    SmallVector<Type *, 2> extra(args.size() - 1, i64);
+    Value *pointer = b.CreateCall(
+        opaqueService(aligned ? services::kAlignedMalloc : services::kMalloc, i64, extra),
+        args);
+    if (call.getType()->isPointerTy())
+      return b.CreateIntToPtr(pointer, call.getType());
+    return pointer;
   }
 
   /// A service that may read any memory (printf reads its argument buffer

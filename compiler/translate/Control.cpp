@@ -18,7 +18,9 @@
 //                          parameters, i.e. structs by value) and stores the
 //                          result into the call-site return .param, where the
 //                          following ld.param finds it; vprintf and
-//                          __assertfail calls set UsesPrintf / UsesAssert
+//                          __assertfail calls set UsesPrintf / UsesAssert,
+//                          malloc, free and __cuda_syscall_aligned_malloc
+//                          (__nv_aligned_device_malloc) UsesMalloc
 //   call ..., %fp, ..., P  an indirect call through the function pointer
 //                          %fp with the LLVM type of `P: .callprototype`
 //                          (or of the first function of `P: .calltargets`)
@@ -171,6 +173,9 @@ FunctionTranslator::resolveCallee(const ptx::Instruction &inst,
       features_ |= UsesPrintf;
     else if (calleeOp.name == "__assertfail")
       features_ |= UsesAssert;
+    else if (calleeOp.name == "malloc" || calleeOp.name == "free" ||
+             calleeOp.name == "__cuda_syscall_aligned_malloc")
+      features_ |= UsesMalloc;
     return {callee, callee->getFunctionType()};
   }
   if (calleeOp.kind != K::Register || !signature || signature->kind != K::Symbol) {

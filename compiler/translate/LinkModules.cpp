@@ -250,7 +250,8 @@ linkedGlobals(Module &linked, ArrayRef<UnitDescriptors> units) {
 
 bool isDeviceRuntimeFunction(StringRef name) {
   if (StringSwitch<bool>(name)
-          .Cases("vprintf", "__assertfail", "malloc", "free", true)
+          .Cases("vprintf", "__assertfail", "malloc", "free",
+                 "__cuda_syscall_aligned_malloc", true)
           .Default(false))
     return true;
   // The device-side runtime API of dynamic parallelism (libcudadevrt).

@@ -56,6 +56,7 @@ enum KernelFeature : uint32_t {
   UsesPrintf = 1u << 3,
   UsesAssert = 1u << 4,
   UsesDynamicShared = 1u << 5,
+  UsesMalloc = 1u << 6,
 };
 
 struct ParamDescriptor {

@@ -113,6 +113,15 @@ void Device::drain() {
   });
 }
 
+void *Device::mallocHeapForLaunch() {
+  std::lock_guard lock(mutex);
+  if (!mallocHeap &&
+      backend->allocate(limits[cudaLimitMallocHeapSize], backend::MemoryKind::DeviceHeap,
+                        &mallocHeap) != backend::Status::Success)
+    mallocHeap = nullptr;
+  return mallocHeap;
+}
+
 void Device::resetContextState() {
   std::lock_guard lock(mutex);
   if (defaultQueue_)
@@ -126,6 +135,9 @@ void Device::resetContextState() {
   cacheConfig = cudaFuncCachePreferNone;
   sharedMemConfig = cudaSharedMemBankSizeFourByte;
   launchedPrintf = false;
+  if (mallocHeap) // blocks kernels malloc'ed die with the context
+    backend->release(mallocHeap, backend::MemoryKind::DeviceHeap);
+  mallocHeap = nullptr;
   // `flags` stay: cudaSetDeviceFlags sets the flags the device is
   // (re)initialized with.
 }

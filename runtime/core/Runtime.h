@@ -64,6 +64,12 @@ struct Device {
   /// A kernel that calls printf() was launched: the printf FIFO size is
   /// fixed from then on (cudaDeviceSetLimit).
   bool launchedPrintf = false;
+  /// The heap of in-kernel malloc (backend MemoryKind::DeviceHeap), made at
+  /// the first launch of a kernel that uses malloc with the size
+  /// cudaLimitMallocHeapSize has then, which is fixed from then on.
+  void *mallocHeap = nullptr;
+  /// The heap, created if needed; nullptr when the backend cannot make it.
+  void *mallocHeapForLaunch();
 
   /// Waits for every queue of the device, whatever its sticky error.
   void drain();

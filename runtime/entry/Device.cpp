@@ -150,6 +150,10 @@ cudaError_t setLimit(cudaLimit limit, size_t value) {
     if (device->launchedPrintf)
       return cudaErrorInvalidValue; // fixed once a printf kernel ran
     break;
+  case cudaLimitMallocHeapSize:
+    if (device->mallocHeap)
+      return cudaErrorInvalidValue; // fixed once a malloc kernel ran
+    break;
   case cudaLimitDevRuntimeSyncDepth:
     if (value > kMaxSyncDepth)
       return cudaErrorInvalidValue;

@@ -148,6 +148,12 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
     std::lock_guard lock(device->mutex);
     device->launchedPrintf = true;
   }
+  if (info.flags & backend::KernelUsesMalloc) {
+    // The heap is made now; its size is fixed from now on.
+    launch.deviceHeap = device->mallocHeapForLaunch();
+    if (!launch.deviceHeap)
+      return cudaErrorMemoryAllocation;
+  }
   KernelStats *stats = nullptr;
   if (report::isEnabled()) [[unlikely]] {
     stats = reportStatsOf(record);

@@ -52,6 +52,8 @@ CUPORT_EXPORT cudaError_t cudaPointerGetAttributes(
     attributes->devicePointer = pointer;
     attributes->hostPointer = pointer;
     break;
+  case MemoryKind::DeviceHeap: // the malloc heap is never in the table
+    break;
   }
   return cudaSuccess;
 }

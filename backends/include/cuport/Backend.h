@@ -117,6 +117,7 @@ enum KernelFlags : uint32_t {
   KernelUsesPrintf = 1u << 3,
   KernelUsesAssert = 1u << 4,
   KernelUsesDynamicShared = 1u << 5,
+  KernelUsesMalloc = 1u << 6, ///< device malloc/free: needs LaunchParams::deviceHeap
 };
 
 /// The kernel descriptor: everything the runtime needs to launch a kernel
@@ -162,6 +163,9 @@ struct LaunchParams {
   /// runtime has checked that the grid fits), so blocks may wait for each
   /// other (grid.sync()).
   bool cooperative = false;
+  /// The device heap of in-kernel malloc/free (allocated with
+  /// MemoryKind::DeviceHeap); null: malloc returns NULL.
+  void *deviceHeap = nullptr;
 };
 
 class Event {
@@ -210,6 +214,10 @@ enum class MemoryKind : int {
   Device,     ///< cudaMalloc
   PinnedHost, ///< cudaMallocHost / cudaHostAlloc
   Managed,    ///< cudaMallocManaged
+  /// The heap of device-side malloc/free, `bytes` large
+  /// (cudaLimitMallocHeapSize): an opaque handle, not memory the runtime
+  /// touches; it goes to launches in LaunchParams::deviceHeap.
+  DeviceHeap,
 };
 
 class Device {

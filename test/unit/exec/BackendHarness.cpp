@@ -99,6 +99,7 @@ backend::Status BackendHarness::launchPacked(
   params.dynamicSharedBytes = dynamicSharedBytes;
   params.args = buffer;
   params.cooperative = cooperative;
+  params.deviceHeap = deviceHeap_;
   if (backend::Status status = queue_->launch(kernel, params);
       status != backend::Status::Success)
     return status;

@@ -80,6 +80,10 @@ public:
     return launchPacked(kernel, grid, block, values, 0, /*cooperative=*/true);
   }
 
+  /// The device heap later launches pass (LaunchParams::deviceHeap), made
+  /// with MemoryKind::DeviceHeap; nullptr: none.
+  void useDeviceHeap(void *heap) { deviceHeap_ = heap; }
+
   ~BackendHarness();
 
 private:
@@ -94,6 +98,7 @@ private:
   backend::Device *device_ = nullptr;
   backend::Queue *queue_ = nullptr;
   std::vector<void *> allocations_;
+  void *deviceHeap_ = nullptr;
 };
 
 /// Reads a file below test/data ("exec/skeleton_kernels.ptx").

@@ -541,6 +541,83 @@ TEST_F(RuntimeDevice, Limits) {
   ASSERT_EQ(cudaDeviceReset(), cudaSuccess);
 }
 
+// mallocKernel(void **out, size_t bytes): *out = malloc(bytes).
+const char *const kMallocPtx = R"(
+.version 9.0
+.target sm_75
+.address_size 64
+
+.extern .func (.param .b64 func_retval0) malloc
+(
+	.param .b64 malloc_param_0
+)
+;
+
+.visible .entry mallocKernel(
+	.param .u64 mallocKernel_param_0,
+	.param .u64 mallocKernel_param_1
+)
+{
+	.reg .b64 %rd<5>;
+
+	ld.param.u64 %rd1, [mallocKernel_param_0];
+	ld.param.u64 %rd2, [mallocKernel_param_1];
+	cvta.to.global.u64 %rd3, %rd1;
+	{
+	.param .b64 param0;
+	st.param.b64 [param0+0], %rd2;
+	.param .b64 retval0;
+	call.uni (retval0), malloc, (param0);
+	ld.param.b64 %rd4, [retval0+0];
+	}
+	st.global.u64 [%rd3], %rd4;
+	ret;
+}
+)";
+
+/// Runs mallocKernel once; the pointer device malloc returned.
+void *deviceMalloc(const void *stub, size_t bytes) {
+  void **out = nullptr;
+  EXPECT_EQ(cudaMalloc(&out, sizeof(void *)), cudaSuccess);
+  void *args[] = {&out, &bytes};
+  EXPECT_EQ(cudaLaunchKernel(stub, dim3(1), dim3(1), args, 0, nullptr), cudaSuccess);
+  void *result = reinterpret_cast<void *>(1);
+  EXPECT_EQ(cudaMemcpy(&result, out, sizeof(void *), cudaMemcpyDeviceToHost), cudaSuccess);
+  EXPECT_EQ(cudaFree(out), cudaSuccess);
+  return result;
+}
+
+TEST_F(RuntimeDevice, MallocHeapSizeIsFixedOnceAMallocKernelRan) {
+  ASSERT_EQ(cudaDeviceReset(), cudaSuccess);
+  RegisteredPtx program(kMallocPtx, {"mallocKernel"});
+  // Before any malloc kernel: the size may change, and the launch uses it.
+  ASSERT_EQ(cudaDeviceSetLimit(cudaLimitMallocHeapSize, 1 << 20), cudaSuccess);
+  ASSERT_EQ(cudaDeviceSetLimit(cudaLimitMallocHeapSize, 64 << 10), cudaSuccess);
+  EXPECT_NE(deviceMalloc(program.stub(0), 48 << 10), nullptr);
+  EXPECT_EQ(deviceMalloc(program.stub(0), 48 << 10), nullptr)
+      << "the first block is still live: a 64 KiB heap has no room for a second";
+  EXPECT_NE(deviceMalloc(program.stub(0), 4 << 10), nullptr) << "a smaller one fits";
+  // From now on the size is fixed.
+  EXPECT_EQ(cudaDeviceSetLimit(cudaLimitMallocHeapSize, 1 << 20), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidValue);
+  size_t got = 0;
+  EXPECT_EQ(cudaDeviceGetLimit(&got, cudaLimitMallocHeapSize), cudaSuccess);
+  EXPECT_EQ(got, size_t(64 << 10));
+  EXPECT_EQ(cudaDeviceSetLimit(cudaLimitPrintfFifoSize, 2 << 20), cudaSuccess)
+      << "the printf FIFO is not tied to malloc";
+  // cudaDeviceReset releases the heap and its blocks; the default comes back
+  // and may be changed again before the next malloc kernel.
+  ASSERT_EQ(cudaDeviceReset(), cudaSuccess);
+  EXPECT_EQ(cudaDeviceGetLimit(&got, cudaLimitMallocHeapSize), cudaSuccess);
+  EXPECT_EQ(got, size_t(8 << 20));
+  ASSERT_EQ(cudaDeviceSetLimit(cudaLimitMallocHeapSize, 1 << 20), cudaSuccess);
+  EXPECT_NE(deviceMalloc(program.stub(0), 400 << 10), nullptr);
+  EXPECT_NE(deviceMalloc(program.stub(0), 400 << 10), nullptr) << "a fresh 1 MiB heap";
+  EXPECT_EQ(deviceMalloc(program.stub(0), 400 << 10), nullptr);
+  EXPECT_EQ(deviceMalloc(program.stub(0), size_t(1) << 40), nullptr) << "never a crash";
+  ASSERT_EQ(cudaDeviceReset(), cudaSuccess);
+}
+
 TEST_F(RuntimeDevice, CacheConfig) {
   for (cudaFuncCache config : {cudaFuncCachePreferShared, cudaFuncCachePreferL1,
                                cudaFuncCachePreferEqual, cudaFuncCachePreferNone}) {
