@@ -17,6 +17,7 @@
 #include "entry/Entry.h"
 
 #include "core/DeviceProperties.h"
+#include "core/Graph.h"
 
 #include <algorithm>
 #include <array>
@@ -53,6 +54,8 @@ CUPORT_EXPORT cudaError_t cudaGetDevice(int *device) {
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSynchronize(void) {
+  if (cudaError_t error = checkCaptureSafe())
+    return recordError(error);
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return recordError(error);

@@ -18,6 +18,9 @@
 #include <crt/cuport_registration.h>
 #include <cuda_runtime_api.h>
 
+#include <cstddef>
+#include <vector>
+
 /// Exported from libcudart.so.13 (the library is built with hidden
 /// visibility; the version script lists the same names).
 #define CUPORT_EXPORT extern "C" __attribute__((visibility("default")))
@@ -27,6 +30,18 @@ namespace cuport::rt {
 /// Launches `kernel` with CUDA's checks of the configuration.
 cudaError_t launchKernel(KernelRecord &kernel, dim3 grid, dim3 block,
                          void **args, size_t sharedMem, cudaStream_t stream);
+
+/// A launch checked against the current device's limits, with its
+/// arguments packed by the kernel's parameter layout (launches and graph
+/// kernel nodes).
+struct PreparedLaunch {
+  Device *device = nullptr;
+  backend::Kernel *kernel = nullptr;
+  std::vector<std::byte> args;
+  std::vector<uint32_t> offsets; ///< of each parameter in `args`
+};
+cudaError_t prepareLaunch(KernelRecord &record, dim3 grid, dim3 block,
+                          void **args, size_t sharedMem, PreparedLaunch *out);
 
 /// A kernel as the cudaFunc* and cudaOccupancy* entries see it: loaded on
 /// the calling thread's current device, like a launch loads it.

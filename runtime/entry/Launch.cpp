@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/Graph.h"
 #include "core/Streams.h"
 #include "cuport/Log.h"
 
@@ -62,8 +63,8 @@ static cudaError_t checkConfiguration(const backend::DeviceProperties &props,
   return cudaSuccess;
 }
 
-cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
-                         void **args, size_t sharedMem, cudaStream_t stream) {
+cudaError_t prepareLaunch(KernelRecord &record, dim3 grid, dim3 block,
+                          void **args, size_t sharedMem, PreparedLaunch *out) {
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return error;
@@ -81,32 +82,65 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
     return error;
   if (!info.params.empty() && !args)
     return cudaErrorInvalidValue;
-  StreamTarget target;
-  if (cudaError_t error = resolveStream(stream, &target))
-    return error;
-  if (target.device != device)
-    return cudaErrorInvalidResourceHandle;
-
-  std::vector<std::byte> buffer(info.argBufferSize);
+  out->device = device;
+  out->kernel = kernel;
+  out->args.assign(info.argBufferSize, std::byte{0});
+  out->offsets.clear();
   for (size_t i = 0; i < info.params.size(); ++i) {
     const backend::ParamLayout &param = info.params[i];
     if (!args[i])
       return cudaErrorInvalidValue;
-    std::memcpy(buffer.data() + param.offset, args[i], param.size);
+    std::memcpy(out->args.data() + param.offset, args[i], param.size);
+    out->offsets.push_back(param.offset);
   }
+  return cudaSuccess;
+}
+
+/// A launch on a capturing stream becomes a kernel node.
+static cudaError_t captureLaunch(const StreamTarget &target, KernelRecord &record,
+                                 dim3 grid, dim3 block, size_t sharedMem,
+                                 PreparedLaunch &prepared) {
+  auto node = std::make_unique<GraphNode>();
+  node->type = cudaGraphNodeTypeKernel;
+  KernelNodeData &kernel = node->data.kernel;
+  kernel.record = &record;
+  kernel.func = const_cast<void *>(record.hostFunction);
+  kernel.grid = grid;
+  kernel.block = block;
+  kernel.sharedMem = static_cast<unsigned>(sharedMem);
+  kernel.args = std::move(prepared.args);
+  kernel.argOffsets = std::move(prepared.offsets);
+  kernel.refreshPointers();
+  return captureNode(target, std::move(node));
+}
+
+cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
+                         void **args, size_t sharedMem, cudaStream_t stream) {
+  PreparedLaunch prepared;
+  if (cudaError_t error = prepareLaunch(record, grid, block, args, sharedMem, &prepared))
+    return error;
+  Device *device = prepared.device;
+  StreamTarget target;
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
+    return error;
+  if (target.device != device)
+    return cudaErrorInvalidResourceHandle;
+  if (target.capture)
+    return captureLaunch(target, record, grid, block, sharedMem, prepared);
+
   backend::LaunchParams launch;
   launch.grid = {grid.x, grid.y, grid.z};
   launch.block = {block.x, block.y, block.z};
   launch.dynamicSharedBytes = static_cast<uint32_t>(sharedMem);
-  launch.args = buffer;
+  launch.args = prepared.args;
   if (cudaError_t error = orderSubmission(target))
     return error;
-  if (info.flags & backend::KernelUsesPrintf) {
+  if (prepared.kernel->info().flags & backend::KernelUsesPrintf) {
     // The printf FIFO is in use: its size is fixed from now on.
     std::lock_guard lock(device->mutex);
     device->launchedPrintf = true;
   }
-  return toCudaError(target.queue->launch(*kernel, launch));
+  return toCudaError(target.queue->launch(*prepared.kernel, launch));
 }
 
 } // namespace cuport::rt

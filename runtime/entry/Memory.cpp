@@ -14,9 +14,14 @@
 // it is synchronous; with pinned memory (cudaMallocHost / cudaHostAlloc)
 // both directions are fully asynchronous.
 //
+// On a capturing stream, cudaMemcpyAsync and cudaMemsetAsync become memcpy
+// and memset nodes of the capture's graph (core/Graph.h); a captured copy
+// reads its source when the graph runs, as in CUDA.
+//
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/Graph.h"
 #include "core/Streams.h"
 
 #include <cstring>
@@ -78,9 +83,18 @@ cudaError_t copy(void *dst, const void *src, size_t count, cudaMemcpyKind kind,
     return cudaSuccess;
   if (!validSide(dst, count, dstDevice) || !validSide(src, count, srcDevice))
     return cudaErrorInvalidValue;
+  if (!async)
+    if (cudaError_t error = checkCaptureSafe())
+      return error;
   StreamTarget target;
-  if (cudaError_t error = resolveStream(stream, &target))
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
     return error;
+  if (target.capture) {
+    auto node = std::make_unique<GraphNode>();
+    node->type = cudaGraphNodeTypeMemcpy;
+    node->data.memcpy = memcpy1D(dst, src, count, kind);
+    return captureNode(target, std::move(node));
+  }
   if (cudaError_t error = usableDevice(target))
     return error;
   if (cudaError_t error = orderSubmission(target))
@@ -115,8 +129,15 @@ cudaError_t fill(void *devPtr, int value, size_t count, cudaStream_t stream) {
   if (!validSide(devPtr, count, /*isDevice=*/true))
     return cudaErrorInvalidValue;
   StreamTarget target;
-  if (cudaError_t error = resolveStream(stream, &target))
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
     return error;
+  if (target.capture) {
+    auto node = std::make_unique<GraphNode>();
+    node->type = cudaGraphNodeTypeMemset;
+    node->data.memset = {devPtr, count, static_cast<unsigned>(value) & 0xFFu, 1,
+                         count, 1};
+    return captureNode(target, std::move(node));
+  }
   if (cudaError_t error = usableDevice(target))
     return error;
   if (cudaError_t error = orderSubmission(target))
@@ -127,6 +148,8 @@ cudaError_t fill(void *devPtr, int value, size_t count, cudaStream_t stream) {
 cudaError_t allocate(void **out, size_t size, MemoryKind kind) {
   if (!out)
     return cudaErrorInvalidValue;
+  if (cudaError_t error = checkCaptureSafe())
+    return error;
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return error;
@@ -149,6 +172,8 @@ cudaError_t allocate(void **out, size_t size, MemoryKind kind) {
 cudaError_t release(void *pointer, MemoryKind kind) {
   if (!pointer)
     return cudaSuccess;
+  if (cudaError_t error = checkCaptureSafe())
+    return error;
   std::optional<Allocation> allocation = table().find(pointer);
   if (!allocation || allocation->base != reinterpret_cast<uintptr_t>(pointer) ||
       allocation->kind != kind || allocation->isSymbol)

@@ -1,0 +1,1199 @@
+//===- entry/Graph.cpp - Graph management ----------------------------------===//
+//
+// Part of cuport, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The cudaGraph* and cudaUserObject* entries: handle and parameter checks
+// over the model of core/Graph.h (which also says how a launch runs). A
+// graph, node or exec handle that does not exist (destroyed, or never
+// made) is cudaErrorInvalidValue, as in CUDA. Every entry holds
+// graphMutex() while it reads or changes graph state.
+//
+// Supported node kinds: kernel, memcpy (linear memory, pitched 3D; not CUDA
+// arrays), memset, host, child graph, empty, event record, event wait.
+// Memory allocation/free, conditional and external semaphore nodes are
+// cudaErrorNotSupported.
+//
+//===----------------------------------------------------------------------===//
+#include "entry/Entry.h"
+
+#include "core/Graph.h"
+#include "core/Streams.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+using namespace cuport::rt;
+
+namespace {
+
+using Lock = std::lock_guard<std::recursive_mutex>;
+
+Graph *liveGraph(cudaGraph_t handle) {
+  return liveGraphs().contains(handle) ? reinterpret_cast<Graph *>(handle) : nullptr;
+}
+
+GraphNode *liveNode(cudaGraphNode_t handle) {
+  return liveNodes().contains(handle) ? reinterpret_cast<GraphNode *>(handle) : nullptr;
+}
+
+GraphExec *liveExec(cudaGraphExec_t handle) {
+  return liveExecs().contains(handle) ? reinterpret_cast<GraphExec *>(handle) : nullptr;
+}
+
+UserObject *liveUserObject(cudaUserObject_t handle) {
+  return liveUserObjects().contains(handle) ? reinterpret_cast<UserObject *>(handle)
+                                            : nullptr;
+}
+
+/// A live node of the given kind.
+GraphNode *nodeOfType(cudaGraphNode_t handle, cudaGraphNodeType type) {
+  GraphNode *node = liveNode(handle);
+  return node && node->type == type ? node : nullptr;
+}
+
+cudaGraphNode_t handleOf(const GraphNode *node) {
+  return reinterpret_cast<cudaGraphNode_t>(const_cast<GraphNode *>(node));
+}
+
+/// Checks a kernel node's parameters and packs its arguments.
+cudaError_t makeKernelNode(const cudaKernelNodeParams &params, KernelNodeData *out) {
+  KernelRecord *record = params.func ? findFunction(params.func) : nullptr;
+  if (!record)
+    return cudaErrorInvalidDeviceFunction;
+  if (params.kernelParams && params.extra)
+    return cudaErrorInvalidValue;
+  if (params.extra)
+    return cudaErrorNotSupported; // packed `extra` buffers are not read yet
+  PreparedLaunch prepared;
+  if (cudaError_t error = prepareLaunch(*record, params.gridDim, params.blockDim,
+                                        params.kernelParams, params.sharedMemBytes,
+                                        &prepared))
+    return error;
+  out->record = record;
+  out->func = params.func;
+  out->grid = params.gridDim;
+  out->block = params.blockDim;
+  out->sharedMem = params.sharedMemBytes;
+  out->args = std::move(prepared.args);
+  out->argOffsets = std::move(prepared.offsets);
+  out->refreshPointers();
+  return cudaSuccess;
+}
+
+cudaKernelNodeParams kernelParams(const KernelNodeData &kernel) {
+  cudaKernelNodeParams params{};
+  params.func = kernel.func;
+  params.gridDim = kernel.grid;
+  params.blockDim = kernel.block;
+  params.sharedMemBytes = kernel.sharedMem;
+  params.kernelParams = const_cast<void **>(kernel.argPointers.data());
+  params.extra = nullptr;
+  return params;
+}
+
+cudaKernelNodeParams fromV2(const cudaKernelNodeParamsV2 &v2) {
+  return {v2.func, v2.gridDim, v2.blockDim, v2.sharedMemBytes, v2.kernelParams,
+          v2.extra};
+}
+
+cudaMemsetParams fromV2(const cudaMemsetParamsV2 &v2) {
+  return {v2.dst, v2.pitch, v2.value, v2.elementSize, v2.width, v2.height};
+}
+
+/// Adds a made node to a live graph.
+cudaError_t addTo(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
+                  const cudaGraphNode_t *dependencies, size_t count,
+                  std::unique_ptr<GraphNode> node) {
+  if (!pGraphNode)
+    return cudaErrorInvalidValue;
+  Graph *target = liveGraph(graph);
+  if (!target)
+    return cudaErrorInvalidValue;
+  GraphNode *added = nullptr;
+  if (cudaError_t error = addNode(*target, std::move(node), dependencies, count, &added))
+    return error;
+  *pGraphNode = handleOf(added);
+  return cudaSuccess;
+}
+
+std::unique_ptr<GraphNode> newNode(cudaGraphNodeType type) {
+  auto node = std::make_unique<GraphNode>();
+  node->type = type;
+  return node;
+}
+
+/// The exec node of `handle` in `exec`, if it has the given kind.
+ExecNode *execNode(GraphExec *exec, cudaGraphNode_t handle, cudaGraphNodeType type) {
+  if (!exec || !liveNode(handle))
+    return nullptr;
+  auto it = exec->index.find(reinterpret_cast<GraphNode *>(handle));
+  if (it == exec->index.end() || exec->nodes[it->second].type != type)
+    return nullptr;
+  return &exec->nodes[it->second];
+}
+
+/// Writes `items` to `out` the way cudaGraphGetNodes and friends do: the
+/// count alone when `out` is null, else up to *count entries (the rest
+/// null) and the number written.
+template <typename T>
+cudaError_t listOut(const std::vector<T> &items, T *out, size_t *count) {
+  if (!count)
+    return cudaErrorInvalidValue;
+  if (!out) {
+    *count = items.size();
+    return cudaSuccess;
+  }
+  size_t written = std::min(*count, items.size());
+  std::copy_n(items.begin(), written, out);
+  std::fill(out + written, out + *count, T{});
+  *count = written;
+  return cudaSuccess;
+}
+
+bool defaultEdgeData(const cudaGraphEdgeData *data, size_t count) {
+  if (!data)
+    return true;
+  for (size_t i = 0; i < count; ++i)
+    if (data[i].from_port || data[i].to_port ||
+        data[i].type != cudaGraphDependencyTypeDefault)
+      return false;
+  return true;
+}
+
+std::vector<cudaGraphNode_t> handles(const std::vector<GraphNode *> &nodes) {
+  std::vector<cudaGraphNode_t> out;
+  for (GraphNode *node : nodes)
+    out.push_back(handleOf(node));
+  return out;
+}
+
+cudaError_t neighbours(cudaGraphNode_t handle, bool incoming, cudaGraphNode_t *out,
+                       cudaGraphEdgeData *edgeData, size_t *count) {
+  GraphNode *node = liveNode(handle);
+  if (!node || !count)
+    return cudaErrorInvalidValue;
+  size_t capacity = *count;
+  const auto &list = incoming ? node->dependencies : node->dependents;
+  if (cudaError_t error = listOut(handles(list), out, count))
+    return error;
+  if (out && edgeData)
+    for (size_t i = 0; i < capacity; ++i)
+      edgeData[i] = cudaGraphEdgeData{};
+  return cudaSuccess;
+}
+
+/// The node made from generic parameters (cudaGraphAddNode).
+cudaError_t nodeFromParams(const cudaGraphNodeParams &params,
+                           std::unique_ptr<GraphNode> *out) {
+  auto node = newNode(params.type);
+  switch (params.type) {
+  case cudaGraphNodeTypeKernel:
+    if (cudaError_t error = makeKernelNode(fromV2(params.kernel), &node->data.kernel))
+      return error;
+    break;
+  case cudaGraphNodeTypeMemcpy:
+    if (cudaError_t error = checkMemcpyNode(params.memcpy.copyParams))
+      return error;
+    node->data.memcpy = params.memcpy.copyParams;
+    break;
+  case cudaGraphNodeTypeMemset:
+    node->data.memset = fromV2(params.memset);
+    if (cudaError_t error = checkMemsetNode(node->data.memset))
+      return error;
+    break;
+  case cudaGraphNodeTypeHost:
+    if (!params.host.fn)
+      return cudaErrorInvalidValue;
+    node->data.host = {params.host.fn, params.host.userData};
+    break;
+  case cudaGraphNodeTypeGraph: {
+    Graph *child = liveGraph(params.graph.graph);
+    if (!child || child->parent)
+      return cudaErrorInvalidValue;
+    if (params.graph.ownership == cudaGraphChildGraphOwnershipClone)
+      node->child = cloneGraph(*child);
+    else if (params.graph.ownership == cudaGraphChildGraphOwnershipMove)
+      node->child.reset(child);
+    else
+      return cudaErrorInvalidValue;
+    break;
+  }
+  case cudaGraphNodeTypeEmpty:
+    break;
+  case cudaGraphNodeTypeWaitEvent:
+  case cudaGraphNodeTypeEventRecord: {
+    cudaEvent_t event = params.type == cudaGraphNodeTypeWaitEvent
+                            ? params.eventWait.event
+                            : params.eventRecord.event;
+    if (!liveEvents().contains(event))
+      return cudaErrorInvalidValue;
+    node->data.event = event;
+    break;
+  }
+  default:
+    return cudaErrorNotSupported;
+  }
+  *out = std::move(node);
+  return cudaSuccess;
+}
+
+/// Applies generic parameters to node data of the same kind (node and exec
+/// node updates).
+cudaError_t applyParams(cudaGraphNodeType type, const cudaGraphNodeParams &params,
+                        NodeData *data) {
+  if (params.type != type)
+    return cudaErrorInvalidValue;
+  switch (type) {
+  case cudaGraphNodeTypeKernel: {
+    KernelNodeData kernel;
+    if (cudaError_t error = makeKernelNode(fromV2(params.kernel), &kernel))
+      return error;
+    data->kernel = std::move(kernel);
+    data->kernel.refreshPointers();
+    return cudaSuccess;
+  }
+  case cudaGraphNodeTypeMemcpy:
+    if (cudaError_t error = checkMemcpyNode(params.memcpy.copyParams))
+      return error;
+    data->memcpy = params.memcpy.copyParams;
+    return cudaSuccess;
+  case cudaGraphNodeTypeMemset: {
+    cudaMemsetParams memset = fromV2(params.memset);
+    if (cudaError_t error = checkMemsetNode(memset))
+      return error;
+    data->memset = memset;
+    return cudaSuccess;
+  }
+  case cudaGraphNodeTypeHost:
+    if (!params.host.fn)
+      return cudaErrorInvalidValue;
+    data->host = {params.host.fn, params.host.userData};
+    return cudaSuccess;
+  case cudaGraphNodeTypeWaitEvent:
+  case cudaGraphNodeTypeEventRecord: {
+    cudaEvent_t event = type == cudaGraphNodeTypeWaitEvent ? params.eventWait.event
+                                                           : params.eventRecord.event;
+    if (!liveEvents().contains(event))
+      return cudaErrorInvalidValue;
+    data->event = event;
+    return cudaSuccess;
+  }
+  case cudaGraphNodeTypeEmpty:
+    return cudaSuccess;
+  default:
+    return cudaErrorNotSupported;
+  }
+}
+
+constexpr unsigned long long kInstantiateFlags =
+    cudaGraphInstantiateFlagAutoFreeOnLaunch | cudaGraphInstantiateFlagUpload |
+    cudaGraphInstantiateFlagDeviceLaunch | cudaGraphInstantiateFlagUseNodePriority;
+
+cudaError_t instantiateEntry(cudaGraphExec_t *pGraphExec, cudaGraph_t graph,
+                             unsigned long long flags, GraphNode **errorNode) {
+  if (!pGraphExec)
+    return cudaErrorInvalidValue;
+  Graph *source = liveGraph(graph);
+  if (!source || (flags & ~kInstantiateFlags))
+    return cudaErrorInvalidValue;
+  if (flags & cudaGraphInstantiateFlagDeviceLaunch)
+    return cudaErrorNotSupported; // graphs launched from device code
+  GraphExec *exec = nullptr;
+  if (cudaError_t error = instantiate(*source, flags, &exec, errorNode))
+    return error;
+  *pGraphExec = reinterpret_cast<cudaGraphExec_t>(exec);
+  return cudaSuccess;
+}
+
+//===--- DOT output ---------------------------------------------------------===//
+
+const char *typeName(cudaGraphNodeType type) {
+  switch (type) {
+  case cudaGraphNodeTypeKernel: return "kernel";
+  case cudaGraphNodeTypeMemcpy: return "memcpy";
+  case cudaGraphNodeTypeMemset: return "memset";
+  case cudaGraphNodeTypeHost: return "host";
+  case cudaGraphNodeTypeGraph: return "graph";
+  case cudaGraphNodeTypeEmpty: return "empty";
+  case cudaGraphNodeTypeWaitEvent: return "event wait";
+  case cudaGraphNodeTypeEventRecord: return "event record";
+  default: return "node";
+  }
+}
+
+std::string nodeLabel(const GraphNode &node, unsigned flags) {
+  std::string label = typeName(node.type);
+  bool verbose = flags & cudaGraphDebugDotFlagsVerbose;
+  char text[256];
+  switch (node.type) {
+  case cudaGraphNodeTypeKernel:
+    if (verbose || (flags & cudaGraphDebugDotFlagsKernelNodeParams)) {
+      const KernelNodeData &k = node.data.kernel;
+      std::snprintf(text, sizeof text, "\\n%s\\ngrid (%u,%u,%u) block (%u,%u,%u) shared %u",
+                    k.record ? k.record->deviceName.c_str() : "?", k.grid.x, k.grid.y,
+                    k.grid.z, k.block.x, k.block.y, k.block.z, k.sharedMem);
+      label += text;
+    }
+    break;
+  case cudaGraphNodeTypeMemcpy:
+    if (verbose || (flags & cudaGraphDebugDotFlagsMemcpyNodeParams)) {
+      const cudaMemcpy3DParms &m = node.data.memcpy;
+      std::snprintf(text, sizeof text, "\\n%p -> %p\\n%zu x %zu x %zu bytes",
+                    m.srcPtr.ptr, m.dstPtr.ptr, m.extent.width, m.extent.height,
+                    m.extent.depth);
+      label += text;
+    }
+    break;
+  case cudaGraphNodeTypeMemset:
+    if (verbose || (flags & cudaGraphDebugDotFlagsMemsetNodeParams)) {
+      const cudaMemsetParams &m = node.data.memset;
+      std::snprintf(text, sizeof text, "\\n%p = 0x%x\\n%zu x %zu of %u bytes", m.dst,
+                    m.value, m.width, m.height, m.elementSize);
+      label += text;
+    }
+    break;
+  case cudaGraphNodeTypeHost:
+    if (verbose || (flags & cudaGraphDebugDotFlagsHostNodeParams)) {
+      std::snprintf(text, sizeof text, "\\nfn %p data %p",
+                    reinterpret_cast<void *>(node.data.host.fn), node.data.host.userData);
+      label += text;
+    }
+    break;
+  case cudaGraphNodeTypeWaitEvent:
+  case cudaGraphNodeTypeEventRecord:
+    if (verbose || (flags & cudaGraphDebugDotFlagsEventNodeParams)) {
+      std::snprintf(text, sizeof text, "\\nevent %p", static_cast<void *>(node.data.event));
+      label += text;
+    }
+    break;
+  default:
+    break;
+  }
+  return label;
+}
+
+void writeDot(std::FILE *file, const Graph &graph, unsigned flags, int depth) {
+  for (const auto &node : graph.nodes) {
+    if (node->child) {
+      std::fprintf(file, "%*ssubgraph cluster_%p {\n%*slabel=\"child graph\";\n",
+                   depth * 2, "", static_cast<void *>(node.get()), depth * 2 + 2, "");
+      writeDot(file, *node->child, flags, depth + 1);
+      std::fprintf(file, "%*s}\n", depth * 2, "");
+    }
+    std::fprintf(file, "%*s\"%p\" [label=\"%s\"];\n", depth * 2, "",
+                 static_cast<void *>(node.get()), nodeLabel(*node, flags).c_str());
+    for (const GraphNode *dependency : node->dependencies)
+      std::fprintf(file, "%*s\"%p\" -> \"%p\";\n", depth * 2, "",
+                   static_cast<const void *>(dependency), static_cast<void *>(node.get()));
+  }
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Graphs and nodes
+//===----------------------------------------------------------------------===//
+
+CUPORT_EXPORT cudaError_t cudaGraphCreate(cudaGraph_t *pGraph, unsigned int flags) {
+  if (!pGraph || flags != 0)
+    return recordError(cudaErrorInvalidValue);
+  Lock lock(graphMutex());
+  auto *graph = new Graph();
+  liveGraphs().insert(graph);
+  *pGraph = reinterpret_cast<cudaGraph_t>(graph);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphDestroy(cudaGraph_t graph) {
+  Lock lock(graphMutex());
+  Graph *target = liveGraph(graph);
+  if (!target || target->parent)
+    return recordError(cudaErrorInvalidValue);
+  destroyGraph(target);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddKernelNode(cudaGraphNode_t *pGraphNode,
+                                                 cudaGraph_t graph,
+                                                 const cudaGraphNode_t *pDependencies,
+                                                 size_t numDependencies,
+                                                 const struct cudaKernelNodeParams *pNodeParams) {
+  if (!pNodeParams)
+    return recordError(cudaErrorInvalidValue);
+  Lock lock(graphMutex());
+  if (!liveGraph(graph))
+    return recordError(cudaErrorInvalidValue);
+  auto node = newNode(cudaGraphNodeTypeKernel);
+  if (cudaError_t error = makeKernelNode(*pNodeParams, &node->data.kernel))
+    return recordError(error);
+  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphKernelNodeGetParams(cudaGraphNode_t node,
+                                                       struct cudaKernelNodeParams *pNodeParams) {
+  Lock lock(graphMutex());
+  GraphNode *kernel = nodeOfType(node, cudaGraphNodeTypeKernel);
+  if (!kernel || !pNodeParams)
+    return recordError(cudaErrorInvalidValue);
+  *pNodeParams = kernelParams(kernel->data.kernel);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphKernelNodeSetParams(cudaGraphNode_t node,
+                                                       const struct cudaKernelNodeParams *pNodeParams) {
+  Lock lock(graphMutex());
+  GraphNode *kernel = nodeOfType(node, cudaGraphNodeTypeKernel);
+  if (!kernel || !pNodeParams)
+    return recordError(cudaErrorInvalidValue);
+  KernelNodeData data;
+  if (cudaError_t error = makeKernelNode(*pNodeParams, &data))
+    return recordError(error);
+  kernel->data.kernel = std::move(data);
+  kernel->data.kernel.refreshPointers();
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode(cudaGraphNode_t *pGraphNode,
+                                                 cudaGraph_t graph,
+                                                 const cudaGraphNode_t *pDependencies,
+                                                 size_t numDependencies,
+                                                 const struct cudaMemcpy3DParms *pCopyParams) {
+  if (!pCopyParams)
+    return recordError(cudaErrorInvalidValue);
+  Lock lock(graphMutex());
+  if (cudaError_t error = checkMemcpyNode(*pCopyParams))
+    return recordError(error);
+  auto node = newNode(cudaGraphNodeTypeMemcpy);
+  node->data.memcpy = *pCopyParams;
+  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode1D(cudaGraphNode_t *pGraphNode,
+                                                   cudaGraph_t graph,
+                                                   const cudaGraphNode_t *pDependencies,
+                                                   size_t numDependencies, void *dst,
+                                                   const void *src, size_t count,
+                                                   enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params = memcpy1D(dst, src, count, kind);
+  return cudaGraphAddMemcpyNode(pGraphNode, graph, pDependencies, numDependencies,
+                                &params);
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeGetParams(cudaGraphNode_t node,
+                                                       struct cudaMemcpy3DParms *pNodeParams) {
+  Lock lock(graphMutex());
+  GraphNode *copy = nodeOfType(node, cudaGraphNodeTypeMemcpy);
+  if (!copy || !pNodeParams)
+    return recordError(cudaErrorInvalidValue);
+  *pNodeParams = copy->data.memcpy;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams(cudaGraphNode_t node,
+                                                       const struct cudaMemcpy3DParms *pNodeParams) {
+  Lock lock(graphMutex());
+  GraphNode *copy = nodeOfType(node, cudaGraphNodeTypeMemcpy);
+  if (!copy || !pNodeParams)
+    return recordError(cudaErrorInvalidValue);
+  if (cudaError_t error = checkMemcpyNode(*pNodeParams))
+    return recordError(error);
+  copy->data.memcpy = *pNodeParams;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams1D(cudaGraphNode_t node,
+                                                         void *dst, const void *src,
+                                                         size_t count,
+                                                         enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params = memcpy1D(dst, src, count, kind);
+  return cudaGraphMemcpyNodeSetParams(node, &params);
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddMemsetNode(cudaGraphNode_t *pGraphNode,
+                                                 cudaGraph_t graph,
+                                                 const cudaGraphNode_t *pDependencies,
+                                                 size_t numDependencies,
+                                                 const struct cudaMemsetParams *pMemsetParams) {
+  if (!pMemsetParams)
+    return recordError(cudaErrorInvalidValue);
+  Lock lock(graphMutex());
+  if (cudaError_t error = checkMemsetNode(*pMemsetParams))
+    return recordError(error);
+  auto node = newNode(cudaGraphNodeTypeMemset);
+  node->data.memset = *pMemsetParams;
+  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphMemsetNodeGetParams(cudaGraphNode_t node,
+                                                       struct cudaMemsetParams *pNodeParams) {
+  Lock lock(graphMutex());
+  GraphNode *fill = nodeOfType(node, cudaGraphNodeTypeMemset);
+  if (!fill || !pNodeParams)
+    return recordError(cudaErrorInvalidValue);
+  *pNodeParams = fill->data.memset;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphMemsetNodeSetParams(cudaGraphNode_t node,
+                                                       const struct cudaMemsetParams *pNodeParams) {
+  Lock lock(graphMutex());
+  GraphNode *fill = nodeOfType(node, cudaGraphNodeTypeMemset);
+  if (!fill || !pNodeParams)
+    return recordError(cudaErrorInvalidValue);
+  if (cudaError_t error = checkMemsetNode(*pNodeParams))
+    return recordError(error);
+  fill->data.memset = *pNodeParams;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddHostNode(cudaGraphNode_t *pGraphNode,
+                                               cudaGraph_t graph,
+                                               const cudaGraphNode_t *pDependencies,
+                                               size_t numDependencies,
+                                               const struct cudaHostNodeParams *pNodeParams) {
+  if (!pNodeParams || !pNodeParams->fn)
+    return recordError(cudaErrorInvalidValue);
+  Lock lock(graphMutex());
+  auto node = newNode(cudaGraphNodeTypeHost);
+  node->data.host = *pNodeParams;
+  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphHostNodeGetParams(cudaGraphNode_t node,
+                                                     struct cudaHostNodeParams *pNodeParams) {
+  Lock lock(graphMutex());
+  GraphNode *host = nodeOfType(node, cudaGraphNodeTypeHost);
+  if (!host || !pNodeParams)
+    return recordError(cudaErrorInvalidValue);
+  *pNodeParams = host->data.host;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphHostNodeSetParams(cudaGraphNode_t node,
+                                                     const struct cudaHostNodeParams *pNodeParams) {
+  Lock lock(graphMutex());
+  GraphNode *host = nodeOfType(node, cudaGraphNodeTypeHost);
+  if (!host || !pNodeParams || !pNodeParams->fn)
+    return recordError(cudaErrorInvalidValue);
+  host->data.host = *pNodeParams;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddChildGraphNode(cudaGraphNode_t *pGraphNode,
+                                                     cudaGraph_t graph,
+                                                     const cudaGraphNode_t *pDependencies,
+                                                     size_t numDependencies,
+                                                     cudaGraph_t childGraph) {
+  Lock lock(graphMutex());
+  Graph *child = liveGraph(childGraph);
+  if (!child || childGraph == graph)
+    return recordError(cudaErrorInvalidValue);
+  auto node = newNode(cudaGraphNodeTypeGraph);
+  node->child = cloneGraph(*child);
+  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphChildGraphNodeGetGraph(cudaGraphNode_t node,
+                                                          cudaGraph_t *pGraph) {
+  Lock lock(graphMutex());
+  GraphNode *child = nodeOfType(node, cudaGraphNodeTypeGraph);
+  if (!child || !pGraph)
+    return recordError(cudaErrorInvalidValue);
+  *pGraph = reinterpret_cast<cudaGraph_t>(child->child.get());
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddEmptyNode(cudaGraphNode_t *pGraphNode,
+                                                cudaGraph_t graph,
+                                                const cudaGraphNode_t *pDependencies,
+                                                size_t numDependencies) {
+  Lock lock(graphMutex());
+  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies,
+                           newNode(cudaGraphNodeTypeEmpty)));
+}
+
+static cudaError_t addEventNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
+                                const cudaGraphNode_t *pDependencies,
+                                size_t numDependencies, cudaEvent_t event,
+                                cudaGraphNodeType type) {
+  Lock lock(graphMutex());
+  if (!liveEvents().contains(event))
+    return cudaErrorInvalidValue;
+  auto node = newNode(type);
+  node->data.event = event;
+  return addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node));
+}
+
+static cudaError_t getEvent(cudaGraphNode_t node, cudaEvent_t *out,
+                            cudaGraphNodeType type) {
+  Lock lock(graphMutex());
+  GraphNode *eventNode = nodeOfType(node, type);
+  if (!eventNode || !out)
+    return cudaErrorInvalidValue;
+  *out = eventNode->data.event;
+  return cudaSuccess;
+}
+
+static cudaError_t setEvent(cudaGraphNode_t node, cudaEvent_t event,
+                            cudaGraphNodeType type) {
+  Lock lock(graphMutex());
+  GraphNode *eventNode = nodeOfType(node, type);
+  if (!eventNode || !liveEvents().contains(event))
+    return cudaErrorInvalidValue;
+  eventNode->data.event = event;
+  return cudaSuccess;
+}
+
+static cudaError_t execSetEvent(cudaGraphExec_t exec, cudaGraphNode_t node,
+                                cudaEvent_t event, cudaGraphNodeType type) {
+  Lock lock(graphMutex());
+  ExecNode *target = execNode(liveExec(exec), node, type);
+  if (!target || !liveEvents().contains(event))
+    return cudaErrorInvalidValue;
+  target->data.event = event;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddEventRecordNode(cudaGraphNode_t *pGraphNode,
+                                                      cudaGraph_t graph,
+                                                      const cudaGraphNode_t *pDependencies,
+                                                      size_t numDependencies,
+                                                      cudaEvent_t event) {
+  return recordError(addEventNode(pGraphNode, graph, pDependencies, numDependencies,
+                                  event, cudaGraphNodeTypeEventRecord));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddEventWaitNode(cudaGraphNode_t *pGraphNode,
+                                                    cudaGraph_t graph,
+                                                    const cudaGraphNode_t *pDependencies,
+                                                    size_t numDependencies,
+                                                    cudaEvent_t event) {
+  return recordError(addEventNode(pGraphNode, graph, pDependencies, numDependencies,
+                                  event, cudaGraphNodeTypeWaitEvent));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphEventRecordNodeGetEvent(cudaGraphNode_t node,
+                                                           cudaEvent_t *event_out) {
+  return recordError(getEvent(node, event_out, cudaGraphNodeTypeEventRecord));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphEventRecordNodeSetEvent(cudaGraphNode_t node,
+                                                           cudaEvent_t event) {
+  return recordError(setEvent(node, event, cudaGraphNodeTypeEventRecord));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphEventWaitNodeGetEvent(cudaGraphNode_t node,
+                                                         cudaEvent_t *event_out) {
+  return recordError(getEvent(node, event_out, cudaGraphNodeTypeWaitEvent));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphEventWaitNodeSetEvent(cudaGraphNode_t node,
+                                                         cudaEvent_t event) {
+  return recordError(setEvent(node, event, cudaGraphNodeTypeWaitEvent));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecEventRecordNodeSetEvent(cudaGraphExec_t hGraphExec,
+                                                               cudaGraphNode_t hNode,
+                                                               cudaEvent_t event) {
+  return recordError(execSetEvent(hGraphExec, hNode, event, cudaGraphNodeTypeEventRecord));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecEventWaitNodeSetEvent(cudaGraphExec_t hGraphExec,
+                                                             cudaGraphNode_t hNode,
+                                                             cudaEvent_t event) {
+  return recordError(execSetEvent(hGraphExec, hNode, event, cudaGraphNodeTypeWaitEvent));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
+                                           const cudaGraphNode_t *pDependencies,
+                                           const cudaGraphEdgeData *dependencyData,
+                                           size_t numDependencies,
+                                           struct cudaGraphNodeParams *nodeParams) {
+  if (!nodeParams || !defaultEdgeData(dependencyData, numDependencies))
+    return recordError(cudaErrorInvalidValue);
+  Lock lock(graphMutex());
+  if (!liveGraph(graph))
+    return recordError(cudaErrorInvalidValue);
+  std::unique_ptr<GraphNode> node;
+  if (cudaError_t error = nodeFromParams(*nodeParams, &node))
+    return recordError(error);
+  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphNodeSetParams(cudaGraphNode_t node,
+                                                 struct cudaGraphNodeParams *nodeParams) {
+  Lock lock(graphMutex());
+  GraphNode *target = liveNode(node);
+  if (!target || !nodeParams)
+    return recordError(cudaErrorInvalidValue);
+  if (target->type == cudaGraphNodeTypeGraph)
+    return recordError(cudaErrorNotSupported);
+  return recordError(applyParams(target->type, *nodeParams, &target->data));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecNodeSetParams(cudaGraphExec_t graphExec,
+                                                     cudaGraphNode_t node,
+                                                     struct cudaGraphNodeParams *nodeParams) {
+  Lock lock(graphMutex());
+  GraphExec *exec = liveExec(graphExec);
+  GraphNode *source = liveNode(node);
+  if (!exec || !source || !nodeParams)
+    return recordError(cudaErrorInvalidValue);
+  ExecNode *target = execNode(exec, node, source->type);
+  if (!target)
+    return recordError(source->type == cudaGraphNodeTypeGraph ? cudaErrorNotSupported
+                                                             : cudaErrorInvalidValue);
+  waitForExec(*exec);
+  if (cudaError_t error = applyParams(target->type, *nodeParams, &target->data))
+    return recordError(error);
+  prepareExecNode(*target);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphClone(cudaGraph_t *pGraphClone, cudaGraph_t originalGraph) {
+  Lock lock(graphMutex());
+  Graph *original = liveGraph(originalGraph);
+  if (!pGraphClone || !original)
+    return recordError(cudaErrorInvalidValue);
+  *pGraphClone = reinterpret_cast<cudaGraph_t>(cloneGraph(*original).release());
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphNodeFindInClone(cudaGraphNode_t *pNode,
+                                                   cudaGraphNode_t originalNode,
+                                                   cudaGraph_t clonedGraph) {
+  Lock lock(graphMutex());
+  Graph *clone = liveGraph(clonedGraph);
+  GraphNode *original = liveNode(originalNode);
+  if (!pNode || !clone || !original)
+    return recordError(cudaErrorInvalidValue);
+  auto it = clone->cloneOf.find(original);
+  if (it == clone->cloneOf.end())
+    return recordError(cudaErrorInvalidValue);
+  *pNode = handleOf(it->second);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphNodeGetType(cudaGraphNode_t node,
+                                               enum cudaGraphNodeType *pType) {
+  Lock lock(graphMutex());
+  GraphNode *target = liveNode(node);
+  if (!target || !pType)
+    return recordError(cudaErrorInvalidValue);
+  *pType = target->type;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphGetNodes(cudaGraph_t graph, cudaGraphNode_t *nodes,
+                                            size_t *numNodes) {
+  Lock lock(graphMutex());
+  Graph *source = liveGraph(graph);
+  if (!source)
+    return recordError(cudaErrorInvalidValue);
+  std::vector<cudaGraphNode_t> all;
+  for (const auto &node : source->nodes)
+    all.push_back(handleOf(node.get()));
+  return recordError(listOut(all, nodes, numNodes));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphGetRootNodes(cudaGraph_t graph,
+                                                cudaGraphNode_t *pRootNodes,
+                                                size_t *pNumRootNodes) {
+  Lock lock(graphMutex());
+  Graph *source = liveGraph(graph);
+  if (!source)
+    return recordError(cudaErrorInvalidValue);
+  std::vector<cudaGraphNode_t> roots;
+  for (const auto &node : source->nodes)
+    if (node->dependencies.empty())
+      roots.push_back(handleOf(node.get()));
+  return recordError(listOut(roots, pRootNodes, pNumRootNodes));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphGetEdges(cudaGraph_t graph, cudaGraphNode_t *from,
+                                            cudaGraphNode_t *to,
+                                            cudaGraphEdgeData *edgeData,
+                                            size_t *numEdges) {
+  Lock lock(graphMutex());
+  Graph *source = liveGraph(graph);
+  if (!source || !numEdges || (!from != !to))
+    return recordError(cudaErrorInvalidValue);
+  std::vector<cudaGraphNode_t> sources, targets;
+  for (const auto &node : source->nodes)
+    for (GraphNode *dependent : node->dependents) {
+      sources.push_back(handleOf(node.get()));
+      targets.push_back(handleOf(dependent));
+    }
+  size_t capacity = *numEdges;
+  if (!from)
+    return recordError(listOut(sources, from, numEdges));
+  listOut(targets, to, &capacity);
+  listOut(sources, from, numEdges);
+  if (edgeData)
+    for (size_t i = 0; i < capacity; ++i)
+      edgeData[i] = cudaGraphEdgeData{};
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphNodeGetDependencies(cudaGraphNode_t node,
+                                                       cudaGraphNode_t *pDependencies,
+                                                       cudaGraphEdgeData *edgeData,
+                                                       size_t *pNumDependencies) {
+  Lock lock(graphMutex());
+  return recordError(neighbours(node, true, pDependencies, edgeData, pNumDependencies));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphNodeGetDependentNodes(cudaGraphNode_t node,
+                                                         cudaGraphNode_t *pDependentNodes,
+                                                         cudaGraphEdgeData *edgeData,
+                                                         size_t *pNumDependentNodes) {
+  Lock lock(graphMutex());
+  return recordError(neighbours(node, false, pDependentNodes, edgeData, pNumDependentNodes));
+}
+
+/// Checks `count` edges of `graph`; `exist` says whether each must exist
+/// already (removal) or not (addition).
+static cudaError_t checkEdges(Graph *graph, const cudaGraphNode_t *from,
+                              const cudaGraphNode_t *to, const cudaGraphEdgeData *edgeData,
+                              size_t count, bool exist) {
+  if (!graph || (count && (!from || !to)) || !defaultEdgeData(edgeData, count))
+    return cudaErrorInvalidValue;
+  for (size_t i = 0; i < count; ++i) {
+    GraphNode *source = liveNode(from[i]), *target = liveNode(to[i]);
+    if (!source || !target || source == target || source->graph != graph ||
+        target->graph != graph)
+      return cudaErrorInvalidValue;
+    bool present = std::find(source->dependents.begin(), source->dependents.end(),
+                             target) != source->dependents.end();
+    if (present != exist)
+      return cudaErrorInvalidValue;
+  }
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddDependencies(cudaGraph_t graph,
+                                                   const cudaGraphNode_t *from,
+                                                   const cudaGraphNode_t *to,
+                                                   const cudaGraphEdgeData *edgeData,
+                                                   size_t numDependencies) {
+  Lock lock(graphMutex());
+  if (cudaError_t error =
+          checkEdges(liveGraph(graph), from, to, edgeData, numDependencies, false))
+    return recordError(error);
+  for (size_t i = 0; i < numDependencies; ++i) {
+    auto *source = reinterpret_cast<GraphNode *>(from[i]);
+    auto *target = reinterpret_cast<GraphNode *>(to[i]);
+    if (std::find(source->dependents.begin(), source->dependents.end(), target) !=
+        source->dependents.end())
+      continue; // listed twice
+    source->dependents.push_back(target);
+    target->dependencies.push_back(source);
+  }
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphRemoveDependencies(cudaGraph_t graph,
+                                                      const cudaGraphNode_t *from,
+                                                      const cudaGraphNode_t *to,
+                                                      const cudaGraphEdgeData *edgeData,
+                                                      size_t numDependencies) {
+  Lock lock(graphMutex());
+  if (cudaError_t error =
+          checkEdges(liveGraph(graph), from, to, edgeData, numDependencies, true))
+    return recordError(error);
+  for (size_t i = 0; i < numDependencies; ++i) {
+    auto *source = reinterpret_cast<GraphNode *>(from[i]);
+    auto *target = reinterpret_cast<GraphNode *>(to[i]);
+    std::erase(source->dependents, target);
+    std::erase(target->dependencies, source);
+  }
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphDestroyNode(cudaGraphNode_t node) {
+  Lock lock(graphMutex());
+  GraphNode *target = liveNode(node);
+  if (!target)
+    return recordError(cudaErrorInvalidValue);
+  destroyNode(target);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphDebugDotPrint(cudaGraph_t graph, const char *path,
+                                                 unsigned int flags) {
+  Lock lock(graphMutex());
+  Graph *source = liveGraph(graph);
+  if (!source || !path)
+    return recordError(cudaErrorInvalidValue);
+  std::FILE *file = std::fopen(path, "w");
+  if (!file)
+    return recordError(cudaErrorOperatingSystem);
+  std::fprintf(file, "digraph cudaGraph {\n  node [shape=box];\n");
+  writeDot(file, *source, flags, 1);
+  std::fprintf(file, "}\n");
+  bool written = std::fclose(file) == 0;
+  return recordError(written ? cudaSuccess : cudaErrorOperatingSystem);
+}
+
+//===----------------------------------------------------------------------===//
+// Executable graphs
+//===----------------------------------------------------------------------===//
+
+CUPORT_EXPORT cudaError_t cudaGraphInstantiate(cudaGraphExec_t *pGraphExec,
+                                               cudaGraph_t graph,
+                                               unsigned long long flags) {
+  Lock lock(graphMutex());
+  return recordError(instantiateEntry(pGraphExec, graph, flags, nullptr));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphInstantiateWithFlags(cudaGraphExec_t *pGraphExec,
+                                                        cudaGraph_t graph,
+                                                        unsigned long long flags) {
+  Lock lock(graphMutex());
+  return recordError(instantiateEntry(pGraphExec, graph, flags, nullptr));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphInstantiateWithParams(
+    cudaGraphExec_t *pGraphExec, cudaGraph_t graph,
+    cudaGraphInstantiateParams *instantiateParams) {
+  if (!instantiateParams)
+    return recordError(cudaErrorInvalidValue);
+  Lock lock(graphMutex());
+  instantiateParams->errNode_out = nullptr;
+  if (instantiateParams->flags & cudaGraphInstantiateFlagUpload) {
+    StreamTarget target;
+    if (cudaError_t error = lookupStream(instantiateParams->uploadStream, &target))
+      return recordError(error);
+  }
+  GraphNode *errorNode = nullptr;
+  cudaError_t error =
+      instantiateEntry(pGraphExec, graph, instantiateParams->flags, &errorNode);
+  instantiateParams->errNode_out = handleOf(errorNode);
+  instantiateParams->result_out =
+      error == cudaSuccess ? cudaGraphInstantiateSuccess
+      : errorNode          ? cudaGraphInstantiateInvalidStructure
+      : error == cudaErrorNotSupported ? cudaGraphInstantiateNodeOperationNotSupported
+                                       : cudaGraphInstantiateError;
+  return recordError(error);
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecGetFlags(cudaGraphExec_t graphExec,
+                                                unsigned long long *flags) {
+  Lock lock(graphMutex());
+  GraphExec *exec = liveExec(graphExec);
+  if (!exec || !flags)
+    return recordError(cudaErrorInvalidValue);
+  *flags = exec->flags;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecKernelNodeSetParams(
+    cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
+    const struct cudaKernelNodeParams *pNodeParams) {
+  Lock lock(graphMutex());
+  ExecNode *target = execNode(liveExec(hGraphExec), node, cudaGraphNodeTypeKernel);
+  if (!target || !pNodeParams)
+    return recordError(cudaErrorInvalidValue);
+  KernelNodeData data;
+  if (cudaError_t error = makeKernelNode(*pNodeParams, &data))
+    return recordError(error);
+  target->data.kernel = std::move(data);
+  target->data.kernel.refreshPointers();
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParams(
+    cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
+    const struct cudaMemcpy3DParms *pNodeParams) {
+  Lock lock(graphMutex());
+  ExecNode *target = execNode(liveExec(hGraphExec), node, cudaGraphNodeTypeMemcpy);
+  if (!target || !pNodeParams)
+    return recordError(cudaErrorInvalidValue);
+  if (cudaError_t error = checkMemcpyNode(*pNodeParams))
+    return recordError(error);
+  target->data.memcpy = *pNodeParams;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParams1D(
+    cudaGraphExec_t hGraphExec, cudaGraphNode_t node, void *dst, const void *src,
+    size_t count, enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params = memcpy1D(dst, src, count, kind);
+  return cudaGraphExecMemcpyNodeSetParams(hGraphExec, node, &params);
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecMemsetNodeSetParams(
+    cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
+    const struct cudaMemsetParams *pNodeParams) {
+  Lock lock(graphMutex());
+  GraphExec *exec = liveExec(hGraphExec);
+  ExecNode *target = execNode(exec, node, cudaGraphNodeTypeMemset);
+  if (!target || !pNodeParams)
+    return recordError(cudaErrorInvalidValue);
+  if (cudaError_t error = checkMemsetNode(*pNodeParams))
+    return recordError(error);
+  waitForExec(*exec); // a pending launch may still read the fill pattern
+  target->data.memset = *pNodeParams;
+  prepareExecNode(*target);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecHostNodeSetParams(
+    cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
+    const struct cudaHostNodeParams *pNodeParams) {
+  Lock lock(graphMutex());
+  ExecNode *target = execNode(liveExec(hGraphExec), node, cudaGraphNodeTypeHost);
+  if (!target || !pNodeParams || !pNodeParams->fn)
+    return recordError(cudaErrorInvalidValue);
+  target->data.host = *pNodeParams;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphNodeSetEnabled(cudaGraphExec_t hGraphExec,
+                                                  cudaGraphNode_t hNode,
+                                                  unsigned int isEnabled) {
+  Lock lock(graphMutex());
+  GraphExec *exec = liveExec(hGraphExec);
+  GraphNode *node = liveNode(hNode);
+  if (!exec || !node)
+    return recordError(cudaErrorInvalidValue);
+  ExecNode *target = nullptr;
+  for (cudaGraphNodeType type :
+       {cudaGraphNodeTypeKernel, cudaGraphNodeTypeMemcpy, cudaGraphNodeTypeMemset})
+    if (!target)
+      target = execNode(exec, hNode, type);
+  if (!target)
+    return recordError(cudaErrorInvalidValue);
+  target->enabled = isEnabled != 0;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphNodeGetEnabled(cudaGraphExec_t hGraphExec,
+                                                  cudaGraphNode_t hNode,
+                                                  unsigned int *isEnabled) {
+  Lock lock(graphMutex());
+  GraphExec *exec = liveExec(hGraphExec);
+  if (!exec || !isEnabled)
+    return recordError(cudaErrorInvalidValue);
+  ExecNode *target = nullptr;
+  for (cudaGraphNodeType type :
+       {cudaGraphNodeTypeKernel, cudaGraphNodeTypeMemcpy, cudaGraphNodeTypeMemset})
+    if (!target)
+      target = execNode(exec, hNode, type);
+  if (!target)
+    return recordError(cudaErrorInvalidValue);
+  *isEnabled = target->enabled ? 1 : 0;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecUpdate(cudaGraphExec_t hGraphExec,
+                                              cudaGraph_t hGraph,
+                                              cudaGraphExecUpdateResultInfo *resultInfo) {
+  Lock lock(graphMutex());
+  GraphExec *exec = liveExec(hGraphExec);
+  Graph *graph = liveGraph(hGraph);
+  if (!exec || !graph || !resultInfo)
+    return recordError(cudaErrorInvalidValue);
+  return recordError(updateExec(*exec, *graph, resultInfo));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphUpload(cudaGraphExec_t graphExec, cudaStream_t stream) {
+  Lock lock(graphMutex());
+  if (!liveExec(graphExec))
+    return recordError(cudaErrorInvalidValue);
+  StreamTarget target;
+  // Nothing to upload: the exec already lives in memory the device reads.
+  return recordError(resolveStream(stream, &target));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphLaunch(cudaGraphExec_t graphExec, cudaStream_t stream) {
+  Lock lock(graphMutex());
+  GraphExec *exec = liveExec(graphExec);
+  if (!exec)
+    return recordError(cudaErrorInvalidValue);
+  return recordError(launchExec(*exec, stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecDestroy(cudaGraphExec_t graphExec) {
+  Lock lock(graphMutex());
+  GraphExec *exec = liveExec(graphExec);
+  if (!exec)
+    return recordError(cudaErrorInvalidValue);
+  destroyExec(exec);
+  return cudaSuccess;
+}
+
+//===----------------------------------------------------------------------===//
+// User objects
+//===----------------------------------------------------------------------===//
+
+CUPORT_EXPORT cudaError_t cudaUserObjectCreate(cudaUserObject_t *object_out, void *ptr,
+                                               cudaHostFn_t destroy,
+                                               unsigned int initialRefcount,
+                                               unsigned int flags) {
+  if (!object_out || !destroy || initialRefcount == 0 ||
+      flags != cudaUserObjectNoDestructorSync)
+    return recordError(cudaErrorInvalidValue);
+  auto *object = new UserObject();
+  object->ptr = ptr;
+  object->destroy = destroy;
+  object->references = initialRefcount;
+  liveUserObjects().insert(object);
+  *object_out = reinterpret_cast<cudaUserObject_t>(object);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaUserObjectRetain(cudaUserObject_t object, unsigned int count) {
+  Lock lock(graphMutex());
+  UserObject *target = liveUserObject(object);
+  if (!target || count == 0)
+    return recordError(cudaErrorInvalidValue);
+  target->references.fetch_add(count);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaUserObjectRelease(cudaUserObject_t object, unsigned int count) {
+  Lock lock(graphMutex());
+  UserObject *target = liveUserObject(object);
+  if (!target || count == 0 || target->references.load() < count)
+    return recordError(cudaErrorInvalidValue);
+  releaseUserObject(target, count);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphRetainUserObject(cudaGraph_t graph,
+                                                    cudaUserObject_t object,
+                                                    unsigned int count,
+                                                    unsigned int flags) {
+  Lock lock(graphMutex());
+  Graph *target = liveGraph(graph);
+  UserObject *user = liveUserObject(object);
+  if (!target || !user || count == 0 || (flags & ~unsigned(cudaGraphUserObjectMove)))
+    return recordError(cudaErrorInvalidValue);
+  // With cudaGraphUserObjectMove the caller's references move to the graph.
+  if (!(flags & cudaGraphUserObjectMove))
+    user->references.fetch_add(count);
+  target->userObjects[user] += count;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphReleaseUserObject(cudaGraph_t graph,
+                                                     cudaUserObject_t object,
+                                                     unsigned int count) {
+  Lock lock(graphMutex());
+  Graph *target = liveGraph(graph);
+  UserObject *user = liveUserObject(object);
+  if (!target || !user || count == 0)
+    return recordError(cudaErrorInvalidValue);
+  auto it = target->userObjects.find(user);
+  if (it == target->userObjects.end() || it->second < count)
+    return recordError(cudaErrorInvalidValue);
+  if ((it->second -= count) == 0)
+    target->userObjects.erase(it);
+  releaseUserObject(user, count);
+  return cudaSuccess;
+}
