@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "core/Runtime.h"
 
+#include "core/Graph.h"
 #include "core/Streams.h"
 #include "cuport/Log.h"
 
@@ -125,6 +126,7 @@ void Runtime::resetDevice(Device &device) {
   device.drain();
   for (Stream *stream : liveStreams().takeIf(
            [&](Stream *stream) { return stream->device == &device; })) {
+    forgetStreamCapture(stream);
     device.backend->destroyEvent(stream->orderEvent);
     device.backend->destroyQueue(stream->queue);
     delete stream;

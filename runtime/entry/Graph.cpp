@@ -84,6 +84,32 @@ cudaError_t makeKernelNode(const cudaKernelNodeParams &params, KernelNodeData *o
   return cudaSuccess;
 }
 
+/// A copy to or from a __device__ / __constant__ variable as 3D parameters.
+cudaError_t symbolCopy(const void *symbol, void *other, size_t count, size_t offset,
+                       cudaMemcpyKind kind, bool toSymbol, cudaMemcpy3DParms *out) {
+  bool validKind = kind == cudaMemcpyDefault || kind == cudaMemcpyDeviceToDevice ||
+                   kind == (toSymbol ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost);
+  if (!validKind)
+    return cudaErrorInvalidMemcpyDirection;
+  VariableRecord *record = Runtime::instance().modules().findByHostVariable(symbol);
+  if (!record)
+    return cudaErrorInvalidSymbol;
+  Device *device = nullptr;
+  if (cudaError_t error = Runtime::instance().currentDevice(&device))
+    return error;
+  void *address = nullptr;
+  size_t size = 0;
+  if (cudaError_t error =
+          Runtime::instance().modules().resolve(*record, *device, &address, &size))
+    return error;
+  if (offset > size || count > size - offset || !other)
+    return cudaErrorInvalidValue;
+  void *inside = static_cast<char *>(address) + offset;
+  *out = toSymbol ? memcpy1D(inside, other, count, kind)
+                  : memcpy1D(other, inside, count, kind);
+  return checkMemcpyNode(*out);
+}
+
 cudaKernelNodeParams kernelParams(const KernelNodeData &kernel) {
   cudaKernelNodeParams params{};
   params.func = kernel.func;
@@ -1196,4 +1222,69 @@ CUPORT_EXPORT cudaError_t cudaGraphReleaseUserObject(cudaGraph_t graph,
     target->userObjects.erase(it);
   releaseUserObject(user, count);
   return cudaSuccess;
+}
+
+//===----------------------------------------------------------------------===//
+// Copies to and from device variables
+//===----------------------------------------------------------------------===//
+
+CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNodeToSymbol(
+    cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
+    size_t numDependencies, const void *symbol, const void *src, size_t count,
+    size_t offset, enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params{};
+  if (cudaError_t error = symbolCopy(symbol, const_cast<void *>(src), count, offset,
+                                     kind, true, &params))
+    return recordError(error);
+  return cudaGraphAddMemcpyNode(pGraphNode, graph, pDependencies, numDependencies,
+                                &params);
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNodeFromSymbol(
+    cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
+    size_t numDependencies, void *dst, const void *symbol, size_t count, size_t offset,
+    enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params{};
+  if (cudaError_t error = symbolCopy(symbol, dst, count, offset, kind, false, &params))
+    return recordError(error);
+  return cudaGraphAddMemcpyNode(pGraphNode, graph, pDependencies, numDependencies,
+                                &params);
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParamsToSymbol(
+    cudaGraphNode_t node, const void *symbol, const void *src, size_t count,
+    size_t offset, enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params{};
+  if (cudaError_t error = symbolCopy(symbol, const_cast<void *>(src), count, offset,
+                                     kind, true, &params))
+    return recordError(error);
+  return cudaGraphMemcpyNodeSetParams(node, &params);
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParamsFromSymbol(
+    cudaGraphNode_t node, void *dst, const void *symbol, size_t count, size_t offset,
+    enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params{};
+  if (cudaError_t error = symbolCopy(symbol, dst, count, offset, kind, false, &params))
+    return recordError(error);
+  return cudaGraphMemcpyNodeSetParams(node, &params);
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParamsToSymbol(
+    cudaGraphExec_t hGraphExec, cudaGraphNode_t node, const void *symbol,
+    const void *src, size_t count, size_t offset, enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params{};
+  if (cudaError_t error = symbolCopy(symbol, const_cast<void *>(src), count, offset,
+                                     kind, true, &params))
+    return recordError(error);
+  return cudaGraphExecMemcpyNodeSetParams(hGraphExec, node, &params);
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParamsFromSymbol(
+    cudaGraphExec_t hGraphExec, cudaGraphNode_t node, void *dst, const void *symbol,
+    size_t count, size_t offset, enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params{};
+  if (cudaError_t error = symbolCopy(symbol, dst, count, offset, kind, false, &params))
+    return recordError(error);
+  return cudaGraphExecMemcpyNodeSetParams(hGraphExec, node, &params);
 }

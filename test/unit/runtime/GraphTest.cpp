@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/RuntimeTestSupport.h"
 
+#include <crt/cuport_registration.h>
 #include <cuda_runtime.h>
 
 #include <gtest/gtest.h>
@@ -834,6 +835,87 @@ TEST_F(RuntimeGraph, DebugDotPrint) {
   EXPECT_EQ(cudaGraphDebugDotPrint(graph, nullptr, 0), cudaErrorInvalidValue);
   EXPECT_EQ(cudaGraphDebugDotPrint(graph, "/nonexistent-dir/x.dot", 0),
             cudaErrorOperatingSystem);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+}
+
+/// A 64-byte __device__ array `table`, registered as nvcc registers it.
+const char *const kTablePtx = R"(
+.version 9.0
+.target sm_75
+.address_size 64
+
+.global .align 4 .b8 table[64];
+
+.visible .entry touchTable()
+{
+	ret;
+}
+)";
+
+TEST_F(RuntimeGraph, SymbolCopyNodes) {
+  static RegisteredPtx tableProgram(kTablePtx, {"touchTable"});
+  static int shadow[16];
+  static bool registered = false;
+  if (!registered) {
+    __cudaRegisterVar(tableProgram.handle(), reinterpret_cast<char *>(shadow),
+                      const_cast<char *>("table"), "table", 0, sizeof shadow, 0, 0);
+    registered = true;
+  }
+  int input[16], other[16], output[8] = {};
+  for (int i = 0; i < 16; ++i) {
+    input[i] = 100 + i;
+    other[i] = 200 + i;
+  }
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  cudaGraphNode_t to = nullptr, from = nullptr;
+  ASSERT_EQ(cudaGraphAddMemcpyNodeToSymbol(&to, graph, nullptr, 0, shadow, input,
+                                           sizeof input, 0, cudaMemcpyHostToDevice),
+            cudaSuccess);
+  ASSERT_EQ(cudaGraphAddMemcpyNodeFromSymbol(&from, graph, &to, 1, output, shadow,
+                                             sizeof output, 4 * sizeof(int),
+                                             cudaMemcpyDefault),
+            cudaSuccess);
+  EXPECT_EQ(typeOf(to), cudaGraphNodeTypeMemcpy);
+  run(graph);
+  for (int i = 0; i < 8; ++i)
+    ASSERT_EQ(output[i], 104 + i) << i;
+
+  ASSERT_EQ(cudaGraphMemcpyNodeSetParamsToSymbol(to, shadow, other, sizeof other, 0,
+                                                 cudaMemcpyHostToDevice),
+            cudaSuccess);
+  ASSERT_EQ(cudaGraphMemcpyNodeSetParamsFromSymbol(from, output, shadow, sizeof output,
+                                                   0, cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  cudaGraphExec_t exec = nullptr;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphExecMemcpyNodeSetParamsFromSymbol(exec, from, output, shadow,
+                                                       sizeof output, 8 * sizeof(int),
+                                                       cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  ASSERT_EQ(cudaGraphExecMemcpyNodeSetParamsToSymbol(exec, to, shadow, input,
+                                                     sizeof input, 0,
+                                                     cudaMemcpyHostToDevice),
+            cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(nullptr), cudaSuccess);
+  for (int i = 0; i < 8; ++i)
+    ASSERT_EQ(output[i], 108 + i) << i;
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+
+  cudaGraphNode_t bad = nullptr;
+  EXPECT_EQ(cudaGraphAddMemcpyNodeToSymbol(&bad, graph, nullptr, 0, input, input, 4, 0,
+                                           cudaMemcpyHostToDevice),
+            cudaErrorInvalidSymbol);
+  EXPECT_EQ(cudaGraphAddMemcpyNodeToSymbol(&bad, graph, nullptr, 0, shadow, input,
+                                           sizeof input, 4, cudaMemcpyHostToDevice),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphAddMemcpyNodeToSymbol(&bad, graph, nullptr, 0, shadow, input, 4, 0,
+                                           cudaMemcpyDeviceToHost),
+            cudaErrorInvalidMemcpyDirection);
+  EXPECT_EQ(cudaGraphMemcpyNodeSetParamsToSymbol(nullptr, shadow, input, 4, 0,
+                                                 cudaMemcpyHostToDevice),
+            cudaErrorInvalidValue);
   EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
 }
 
