@@ -272,6 +272,8 @@ cudaError_t captureNode(const StreamTarget &target, std::unique_ptr<GraphNode> n
     return error;
   Graph &graph = *capture->session->graph;
   node->graph = &graph;
+  if (node->child)
+    node->child->parent = node.get();
   node->dependencies = capture->dependencies;
   for (GraphNode *dependency : node->dependencies)
     dependency->dependents.push_back(node.get());
@@ -575,8 +577,10 @@ cudaError_t flatten(const Graph &graph, GraphExec &exec,
       after = entry;
     if (node->type == cudaGraphNodeTypeGraph) {
       std::vector<size_t> childExits;
+      size_t start = exec.nodes.size();
       if (cudaError_t error = flatten(*node->child, exec, after, &childExits, errorNode))
         return error;
+      exec.childRanges[node] = {start, exec.nodes.size() - start};
       finishes[node] = node->child->nodes.empty() ? after : childExits;
       continue;
     }
@@ -752,12 +756,42 @@ cudaError_t instantiate(Graph &graph, unsigned long long flags, GraphExec **out,
   return cudaSuccess;
 }
 
+std::unique_ptr<Graph> graphOfExec(const GraphExec &exec) {
+  auto graph = std::make_unique<Graph>();
+  for (const ExecNode &execNode : exec.nodes) {
+    auto node = std::make_unique<GraphNode>();
+    node->graph = graph.get();
+    bool disabled = !execNode.enabled && (execNode.type == cudaGraphNodeTypeKernel ||
+                                          execNode.type == cudaGraphNodeTypeMemcpy ||
+                                          execNode.type == cudaGraphNodeTypeMemset);
+    node->type = disabled ? cudaGraphNodeTypeEmpty : execNode.type;
+    node->data = execNode.data;
+    node->data.kernel.refreshPointers();
+    for (size_t dependency : execNode.dependencies) {
+      GraphNode *from = graph->nodes[dependency].get();
+      node->dependencies.push_back(from);
+      from->dependents.push_back(node.get());
+    }
+    liveNodes().insert(node.get());
+    graph->nodes.push_back(std::move(node));
+  }
+  liveGraphs().insert(graph.get());
+  return graph;
+}
+
 cudaError_t launchExec(GraphExec &exec, cudaStream_t stream) {
   StreamTarget target;
-  if (cudaError_t error = resolveStream(stream, &target))
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
     return error;
   if (target.device != exec.device)
     return cudaErrorInvalidValue;
+  if (target.capture) {
+    // Launched into a capture: the exec's graph becomes a child graph node.
+    auto node = std::make_unique<GraphNode>();
+    node->type = cudaGraphNodeTypeGraph;
+    node->child = graphOfExec(exec);
+    return captureNode(target, std::move(node));
+  }
   if (target.device->sticky != cudaSuccess)
     return target.device->sticky;
   if (cudaError_t error = orderSubmission(target))
@@ -820,6 +854,37 @@ cudaError_t updateExec(GraphExec &exec, Graph &graph,
   }
   for (auto &[node, index] : fresh.index)
     exec.index[node] = index;
+  return cudaSuccess;
+}
+
+cudaError_t updateExecChild(GraphExec &exec, const GraphNode &node, const Graph &child) {
+  auto range = exec.childRanges.find(&node);
+  if (range == exec.childRanges.end())
+    return cudaErrorInvalidValue;
+  auto [start, count] = range->second;
+  GraphExec fresh;
+  if (buildExec(child, fresh, nullptr) != cudaSuccess || fresh.nodes.size() != count)
+    return cudaErrorInvalidValue;
+  for (size_t i = 0; i < count; ++i) {
+    std::vector<size_t> inside;
+    for (size_t dependency : exec.nodes[start + i].dependencies)
+      if (dependency >= start)
+        inside.push_back(dependency - start);
+    std::vector<size_t> wanted = fresh.nodes[i].dependencies;
+    std::sort(inside.begin(), inside.end());
+    std::sort(wanted.begin(), wanted.end());
+    if (inside != wanted || fresh.nodes[i].type != exec.nodes[start + i].type)
+      return cudaErrorInvalidValue;
+  }
+  waitForExec(exec);
+  for (size_t i = 0; i < count; ++i) {
+    ExecNode &target = exec.nodes[start + i];
+    target.data = std::move(fresh.nodes[i].data);
+    target.data.kernel.refreshPointers();
+    target.pattern = std::move(fresh.nodes[i].pattern);
+  }
+  for (auto &[inner, index] : fresh.index)
+    exec.index[inner] = start + index;
   return cudaSuccess;
 }
 

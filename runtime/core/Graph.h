@@ -124,6 +124,8 @@ struct GraphExec {
   std::vector<ExecNode> nodes; ///< topological order, child graphs inlined
   /// Source graph node -> index in `nodes` (cudaGraphExec*SetParams).
   std::unordered_map<const GraphNode *, size_t> index;
+  /// Child graph node -> the range of `nodes` its graph became.
+  std::unordered_map<const GraphNode *, std::pair<size_t, size_t>> childRanges;
   std::map<UserObject *, unsigned long long> userObjects;
   /// Recorded after each launch; destroy and updates wait for it.
   backend::Event *done = nullptr;
@@ -225,6 +227,11 @@ cudaError_t launchExec(GraphExec &exec, cudaStream_t stream);
 void destroyExec(GraphExec *exec);
 cudaError_t updateExec(GraphExec &exec, Graph &graph,
                        cudaGraphExecUpdateResultInfo *info);
+/// cudaGraphExecChildGraphNodeSetParams: `child` must have the topology of
+/// the graph the child graph node `node` had at instantiation.
+cudaError_t updateExecChild(GraphExec &exec, const GraphNode &node, const Graph &child);
+/// A graph of an exec's nodes as they are now (a launch being captured).
+std::unique_ptr<Graph> graphOfExec(const GraphExec &exec);
 /// Waits until no launch of `exec` is pending.
 void waitForExec(GraphExec &exec);
 /// Recomputes the derived state of an exec node (memset pattern).

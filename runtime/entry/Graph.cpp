@@ -1079,6 +1079,18 @@ CUPORT_EXPORT cudaError_t cudaGraphExecHostNodeSetParams(
   return cudaSuccess;
 }
 
+CUPORT_EXPORT cudaError_t cudaGraphExecChildGraphNodeSetParams(cudaGraphExec_t hGraphExec,
+                                                               cudaGraphNode_t node,
+                                                               cudaGraph_t childGraph) {
+  Lock lock(graphMutex());
+  GraphExec *exec = liveExec(hGraphExec);
+  GraphNode *childNode = nodeOfType(node, cudaGraphNodeTypeGraph);
+  Graph *child = liveGraph(childGraph);
+  if (!exec || !childNode || !child)
+    return recordError(cudaErrorInvalidValue);
+  return recordError(updateExecChild(*exec, *childNode, *child));
+}
+
 CUPORT_EXPORT cudaError_t cudaGraphNodeSetEnabled(cudaGraphExec_t hGraphExec,
                                                   cudaGraphNode_t hNode,
                                                   unsigned int isEnabled) {

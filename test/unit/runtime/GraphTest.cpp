@@ -493,6 +493,33 @@ TEST_F(RuntimeGraph, ChildGraphNode) {
   EXPECT_EQ(cudaGraphDestroy(child), cudaSuccess);
   run(parent); // unaffected by the destruction of the graph it copied
   EXPECT_EQ(readBack(), std::vector<int>(kCount, (12 + 2) * 5 + 2));
+
+  // An exec's copy of the child takes the parameters of a graph of the
+  // same shape.
+  cudaGraphExec_t exec = nullptr;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, parent, 0), cudaSuccess);
+  cudaGraph_t same = nullptr, single = nullptr;
+  ASSERT_EQ(cudaGraphCreate(&same, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphCreate(&single, 0), cudaSuccess);
+  Arguments add3{device, 3}, mul4{device, 4};
+  cudaKernelNodeParams add3Params = kernelNode(addKernel(), add3);
+  cudaKernelNodeParams mul4Params = kernelNode(mulKernel(), mul4);
+  cudaGraphNode_t first = nullptr, second = nullptr, lone = nullptr;
+  ASSERT_EQ(cudaGraphAddKernelNode(&first, same, nullptr, 0, &add3Params), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddKernelNode(&second, same, &first, 1, &mul4Params), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddEmptyNode(&lone, single, nullptr, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphExecChildGraphNodeSetParams(exec, childNode, same), cudaSuccess);
+  EXPECT_EQ(cudaGraphExecChildGraphNodeSetParams(exec, childNode, single),
+            cudaErrorInvalidValue)
+      << "another shape";
+  EXPECT_EQ(cudaGraphExecChildGraphNodeSetParams(exec, after, same), cudaErrorInvalidValue);
+  ASSERT_EQ(cudaMemset(device, 0, kBytes), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
+  EXPECT_EQ(readBack(), std::vector<int>(kCount, (0 + 3) * 4 + 2));
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(same), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(single), cudaSuccess);
+
   EXPECT_EQ(cudaGraphDestroy(parent), cudaSuccess);
   cudaGraphNodeType type;
   EXPECT_EQ(cudaGraphNodeGetType(childNode, &type), cudaErrorInvalidValue);
@@ -1318,6 +1345,40 @@ TEST_F(RuntimeCapture, UpdateDependenciesAndCaptureToGraph) {
   EXPECT_EQ(cudaGraphDestroy(other), cudaSuccess);
   EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
   EXPECT_EQ(cudaEventDestroy(event), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+}
+
+TEST_F(RuntimeCapture, GraphLaunchBecomesChildNode) {
+  cudaGraph_t inner = nullptr;
+  ASSERT_EQ(cudaGraphCreate(&inner, 0), cudaSuccess);
+  Arguments add{device, 5};
+  cudaKernelNodeParams params = kernelNode(addKernel(), add);
+  cudaGraphNode_t node = nullptr;
+  ASSERT_EQ(cudaGraphAddKernelNode(&node, inner, nullptr, 0, &params), cudaSuccess);
+  cudaGraphExec_t exec = nullptr;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, inner, 0), cudaSuccess);
+
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  ASSERT_EQ(cudaMemsetAsync(device, 0, kBytes, stream), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, stream), cudaSuccess);
+  ASSERT_EQ(launch(mulKernel(), device, 3, stream), cudaSuccess);
+  cudaGraph_t outer = nullptr;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &outer), cudaSuccess);
+  std::vector<cudaGraphNode_t> nodes = nodesOf(outer);
+  ASSERT_EQ(nodes.size(), 3u);
+  EXPECT_EQ(typeOf(nodes[1]), cudaGraphNodeTypeGraph);
+  cudaGraph_t child = nullptr;
+  ASSERT_EQ(cudaGraphChildGraphNodeGetGraph(nodes[1], &child), cudaSuccess);
+  EXPECT_EQ(nodesOf(child).size(), 1u);
+  EXPECT_EQ(readBack(), std::vector<int>(kCount, 0)) << "nothing ran yet";
+
+  run(outer, 1, stream);
+  EXPECT_EQ(readBack(), std::vector<int>(kCount, 15));
+  EXPECT_EQ(cudaGraphDestroy(outer), cudaSuccess);
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(inner), cudaSuccess);
   EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
 }
 
