@@ -69,6 +69,8 @@ struct KernelNodeData {
   std::vector<uint32_t> argOffsets;
   /// Pointers into `args`, one per parameter (cudaGraphKernelNodeGetParams).
   std::vector<void *> argPointers;
+  /// cudaGraphKernelNodeSetAttribute: kept and reported, not acted on.
+  std::map<int, cudaLaunchAttributeValue> attributes;
 
   void refreshPointers();
 };

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -478,6 +479,7 @@ CUPORT_EXPORT cudaError_t cudaGraphKernelNodeSetParams(cudaGraphNode_t node,
   KernelNodeData data;
   if (cudaError_t error = makeKernelNode(*pNodeParams, &data))
     return recordError(error);
+  data.attributes = std::move(kernel->data.kernel.attributes);
   kernel->data.kernel = std::move(data);
   kernel->data.kernel.refreshPointers();
   return cudaSuccess;
@@ -1299,4 +1301,62 @@ CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParamsFromSymbol(
   if (cudaError_t error = symbolCopy(symbol, dst, count, offset, kind, false, &params))
     return recordError(error);
   return cudaGraphExecMemcpyNodeSetParams(hGraphExec, node, &params);
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel node attributes
+//===----------------------------------------------------------------------===//
+
+/// The launch attributes a kernel node keeps.
+static bool kernelNodeAttribute(cudaLaunchAttributeID attr) {
+  switch (attr) {
+  case cudaLaunchAttributeAccessPolicyWindow:
+  case cudaLaunchAttributeCooperative:
+  case cudaLaunchAttributeClusterDimension:
+  case cudaLaunchAttributeClusterSchedulingPolicyPreference:
+  case cudaLaunchAttributePriority:
+  case cudaLaunchAttributeMemSyncDomainMap:
+  case cudaLaunchAttributeMemSyncDomain:
+  case cudaLaunchAttributePreferredSharedMemoryCarveout:
+    return true;
+  default:
+    return false;
+  }
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphKernelNodeGetAttribute(cudaGraphNode_t hNode,
+                                                          cudaLaunchAttributeID attr,
+                                                          cudaLaunchAttributeValue *value_out) {
+  Lock lock(graphMutex());
+  GraphNode *kernel = nodeOfType(hNode, cudaGraphNodeTypeKernel);
+  if (!kernel || !value_out || !kernelNodeAttribute(attr))
+    return recordError(cudaErrorInvalidValue);
+  auto it = kernel->data.kernel.attributes.find(attr);
+  if (it != kernel->data.kernel.attributes.end())
+    *value_out = it->second;
+  else
+    std::memset(value_out, 0, sizeof *value_out);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphKernelNodeSetAttribute(cudaGraphNode_t hNode,
+                                                          cudaLaunchAttributeID attr,
+                                                          const cudaLaunchAttributeValue *value) {
+  Lock lock(graphMutex());
+  GraphNode *kernel = nodeOfType(hNode, cudaGraphNodeTypeKernel);
+  if (!kernel || !value || !kernelNodeAttribute(attr))
+    return recordError(cudaErrorInvalidValue);
+  kernel->data.kernel.attributes[attr] = *value;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphKernelNodeCopyAttributes(cudaGraphNode_t hDst,
+                                                            cudaGraphNode_t hSrc) {
+  Lock lock(graphMutex());
+  GraphNode *dst = nodeOfType(hDst, cudaGraphNodeTypeKernel);
+  GraphNode *src = nodeOfType(hSrc, cudaGraphNodeTypeKernel);
+  if (!dst || !src)
+    return recordError(cudaErrorInvalidValue);
+  dst->data.kernel.attributes = src->data.kernel.attributes;
+  return cudaSuccess;
 }

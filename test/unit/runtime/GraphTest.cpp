@@ -285,6 +285,43 @@ TEST_F(RuntimeGraph, KernelNodeRunsWithCopiedArguments) {
   EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
 }
 
+TEST_F(RuntimeGraph, KernelNodeAttributes) {
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  Arguments add{device, 1};
+  cudaKernelNodeParams params = kernelNode(addKernel(), add);
+  cudaGraphNode_t first = nullptr, second = nullptr, empty = nullptr;
+  ASSERT_EQ(cudaGraphAddKernelNode(&first, graph, nullptr, 0, &params), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddKernelNode(&second, graph, nullptr, 0, &params), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddEmptyNode(&empty, graph, nullptr, 0), cudaSuccess);
+  cudaLaunchAttributeValue value;
+  std::memset(&value, 0x5A, sizeof value);
+  ASSERT_EQ(cudaGraphKernelNodeGetAttribute(first, cudaLaunchAttributePriority, &value),
+            cudaSuccess);
+  EXPECT_EQ(value.priority, 0) << "unset: zero";
+  value.priority = -3;
+  ASSERT_EQ(cudaGraphKernelNodeSetAttribute(first, cudaLaunchAttributePriority, &value),
+            cudaSuccess);
+  ASSERT_EQ(cudaGraphKernelNodeCopyAttributes(second, first), cudaSuccess);
+  value.priority = 0;
+  ASSERT_EQ(cudaGraphKernelNodeGetAttribute(second, cudaLaunchAttributePriority, &value),
+            cudaSuccess);
+  EXPECT_EQ(value.priority, -3);
+  // Setting new parameters keeps the attributes.
+  ASSERT_EQ(cudaGraphKernelNodeSetParams(second, &params), cudaSuccess);
+  ASSERT_EQ(cudaGraphKernelNodeGetAttribute(second, cudaLaunchAttributePriority, &value),
+            cudaSuccess);
+  EXPECT_EQ(value.priority, -3);
+  EXPECT_EQ(cudaGraphKernelNodeGetAttribute(empty, cudaLaunchAttributePriority, &value),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphKernelNodeSetAttribute(first, cudaLaunchAttributeIgnore, &value),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphKernelNodeCopyAttributes(empty, first), cudaErrorInvalidValue);
+  run(graph);
+  EXPECT_EQ(readBack(), std::vector<int>(kCount, 2));
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+}
+
 TEST_F(RuntimeGraph, MemcpyAndMemsetNodes) {
   cudaGraph_t graph = nullptr;
   ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
