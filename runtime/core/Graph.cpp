@@ -143,6 +143,12 @@ cudaError_t checkCaptureSafe() {
   return prohibited ? cudaErrorStreamCaptureUnsupported : cudaSuccess;
 }
 
+bool isCaptureGraph(const Graph &graph) {
+  std::lock_guard lock(graphMutex());
+  return std::any_of(sessions().begin(), sessions().end(),
+                     [&](CaptureSession *session) { return session->graph == &graph; });
+}
+
 bool isCapturedEvent(Event &event) {
   std::lock_guard lock(graphMutex());
   return event.captured && findSession(event.captured->session);
@@ -328,6 +334,8 @@ cudaError_t captureEventWait(cudaStream_t handle, Event &event, bool external,
     return captureNode(target, std::move(node));
   }
   if (!recorded) {
+    if (!event.recorded)
+      return cudaSuccess; // an event never recorded stands for no work
     // A capture may only depend on work of its own capture sequence.
     capture->session->invalidated = true;
     return cudaErrorStreamCaptureIsolation;
@@ -796,6 +804,9 @@ cudaError_t launchExec(GraphExec &exec, cudaStream_t stream) {
     return target.device->sticky;
   if (cudaError_t error = orderSubmission(target))
     return error;
+  // Launches of one exec run one after the other, whatever their streams.
+  if (exec.launched && target.queue->wait(*exec.done) != backend::Status::Success)
+    return cudaErrorUnknown;
   for (const ExecNode &node : exec.nodes)
     if (cudaError_t error = submitNode(*target.device, *target.queue, node))
       return error;

@@ -186,6 +186,8 @@ cudaError_t attachCapture(StreamTarget *target);
 cudaError_t checkCaptureSafe();
 /// An event's latest record was captured by a capture still going on.
 bool isCapturedEvent(Event &event);
+/// A capture is adding nodes to `graph`.
+bool isCaptureGraph(const Graph &graph);
 /// An ordinary record replaces a captured one.
 void forgetCapturedRecord(Event &event);
 

@@ -438,7 +438,7 @@ CUPORT_EXPORT cudaError_t cudaGraphCreate(cudaGraph_t *pGraph, unsigned int flag
 CUPORT_EXPORT cudaError_t cudaGraphDestroy(cudaGraph_t graph) {
   Lock lock(graphMutex());
   Graph *target = liveGraph(graph);
-  if (!target || target->parent)
+  if (!target || target->parent || isCaptureGraph(*target))
     return recordError(cudaErrorInvalidValue);
   destroyGraph(target);
   return cudaSuccess;

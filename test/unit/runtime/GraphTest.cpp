@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -320,6 +321,43 @@ TEST_F(RuntimeGraph, KernelNodeAttributes) {
   run(graph);
   EXPECT_EQ(readBack(), std::vector<int>(kCount, 2));
   EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+}
+
+struct Overlap {
+  std::atomic<int> running{0}, overlaps{0}, runs{0};
+};
+
+void exclusiveHostNode(void *data) {
+  auto *overlap = static_cast<Overlap *>(data);
+  if (overlap->running.fetch_add(1) != 0)
+    ++overlap->overlaps;
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  overlap->running.fetch_sub(1);
+  ++overlap->runs;
+}
+
+TEST_F(RuntimeGraph, LaunchesOfOneExecDoNotOverlap) {
+  Overlap overlap;
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  cudaHostNodeParams host{exclusiveHostNode, &overlap};
+  cudaGraphNode_t node = nullptr;
+  ASSERT_EQ(cudaGraphAddHostNode(&node, graph, nullptr, 0, &host), cudaSuccess);
+  cudaGraphExec_t exec = nullptr;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  cudaStream_t streams[2];
+  for (cudaStream_t &stream : streams)
+    ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+  for (int i = 0; i < 6; ++i)
+    ASSERT_EQ(cudaGraphLaunch(exec, streams[i % 2]), cudaSuccess);
+  for (cudaStream_t stream : streams)
+    ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(overlap.runs.load(), 6);
+  EXPECT_EQ(overlap.overlaps.load(), 0);
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  for (cudaStream_t stream : streams)
+    EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
 }
 
 TEST_F(RuntimeGraph, MemcpyAndMemsetNodes) {
@@ -1103,6 +1141,7 @@ TEST_F(RuntimeCapture, KernelsCopiesAndHostFunctions) {
   EXPECT_EQ(typeOf(dependencies[0]), cudaGraphNodeTypeMemcpy);
   EXPECT_EQ(edges[0].type, cudaGraphDependencyTypeDefault);
   unsigned flags = 99;
+  EXPECT_EQ(cudaGraphDestroy(capturing), cudaErrorInvalidValue) << "still being captured";
   EXPECT_EQ(cudaStreamGetFlags(stream, &flags), cudaSuccess) << "legal while capturing";
   EXPECT_EQ(flags, unsigned(cudaStreamNonBlocking));
 
@@ -1203,10 +1242,14 @@ TEST_F(RuntimeCapture, UnjoinedForkAndUnmatchedEnd) {
   EXPECT_EQ(captureStatus(side), cudaStreamCaptureStatusNone);
   EXPECT_EQ(captureStatus(origin), cudaStreamCaptureStatusNone);
 
-  // Waiting in a capture on an event recorded outside it crosses the
-  // capture's boundary.
+  // Waiting in a capture on an event never recorded waits for nothing; on
+  // one recorded outside the capture, it crosses the capture's boundary.
+  cudaEvent_t unused = nullptr;
+  ASSERT_EQ(cudaEventCreate(&unused), cudaSuccess);
   ASSERT_EQ(cudaEventRecord(fork, side), cudaSuccess);
   ASSERT_EQ(cudaStreamBeginCapture(origin, cudaStreamCaptureModeGlobal), cudaSuccess);
+  EXPECT_EQ(cudaStreamWaitEvent(origin, unused, 0), cudaSuccess);
+  EXPECT_EQ(cudaEventDestroy(unused), cudaSuccess);
   EXPECT_EQ(cudaStreamWaitEvent(origin, fork, 0), cudaErrorStreamCaptureIsolation);
   EXPECT_EQ(cudaStreamEndCapture(origin, &graph), cudaErrorStreamCaptureInvalidated);
   EXPECT_EQ(graph, nullptr);
