@@ -111,9 +111,8 @@ cudaError_t refuseCapture(const StreamTarget &target) {
 cudaError_t attachCapture(StreamTarget *target) {
   std::lock_guard lock(graphMutex());
   if (!target->stream)
-    return invalidateBlockingCaptures(target->device)
-               ? cudaErrorStreamCaptureImplicit
-               : cudaSuccess;
+    return invalidateBlockingCaptures(target->device) ? cudaErrorStreamCaptureImplicit
+                                                      : cudaSuccess;
   if (StreamCapture *capture = target->stream->capture) {
     if (capture->session->invalidated)
       return cudaErrorStreamCaptureInvalidated;
@@ -289,8 +288,7 @@ cudaError_t captureNode(const StreamTarget &target, std::unique_ptr<GraphNode> n
   return cudaSuccess;
 }
 
-cudaError_t captureEventRecord(const StreamTarget &target, Event &event,
-                               bool external) {
+cudaError_t captureEventRecord(const StreamTarget &target, Event &event, bool external) {
   std::lock_guard lock(graphMutex());
   StreamCapture *capture = nullptr;
   if (cudaError_t error = liveCapture(target, &capture))
@@ -350,14 +348,13 @@ cudaError_t captureEventWait(cudaStream_t handle, Event &event, bool external,
       return cudaErrorStreamCaptureIsolation;
     }
     for (GraphNode *node : event.captured->nodes)
-      if (std::find(capture->dependencies.begin(), capture->dependencies.end(),
-                    node) == capture->dependencies.end())
+      if (std::find(capture->dependencies.begin(), capture->dependencies.end(), node) ==
+          capture->dependencies.end())
         capture->dependencies.push_back(node);
     return cudaSuccess;
   }
   // Fork: the stream joins the capture after the event's nodes.
-  target.stream->capture =
-      new StreamCapture{recorded, event.captured->nodes, {}, {}};
+  target.stream->capture = new StreamCapture{recorded, event.captured->nodes, {}, {}};
   recorded->streams.push_back(target.stream);
   return cudaSuccess;
 }
@@ -374,13 +371,23 @@ bool isDeviceMemory(const void *pointer) {
 }
 
 /// Which sides of a copy are device memory; false for an unknown kind.
-bool copySides(cudaMemcpyKind kind, const void *dst, const void *src,
-               bool *dstDevice, bool *srcDevice) {
+bool copySides(cudaMemcpyKind kind, const void *dst, const void *src, bool *dstDevice,
+               bool *srcDevice) {
   switch (kind) {
-  case cudaMemcpyHostToHost: *dstDevice = *srcDevice = false; return true;
-  case cudaMemcpyHostToDevice: *dstDevice = true; *srcDevice = false; return true;
-  case cudaMemcpyDeviceToHost: *dstDevice = false; *srcDevice = true; return true;
-  case cudaMemcpyDeviceToDevice: *dstDevice = *srcDevice = true; return true;
+  case cudaMemcpyHostToHost:
+    *dstDevice = *srcDevice = false;
+    return true;
+  case cudaMemcpyHostToDevice:
+    *dstDevice = true;
+    *srcDevice = false;
+    return true;
+  case cudaMemcpyDeviceToHost:
+    *dstDevice = false;
+    *srcDevice = true;
+    return true;
+  case cudaMemcpyDeviceToDevice:
+    *dstDevice = *srcDevice = true;
+    return true;
   case cudaMemcpyDefault:
     *dstDevice = isDeviceMemory(dst);
     *srcDevice = isDeviceMemory(src);
@@ -397,8 +404,8 @@ std::byte *pitchedStart(const cudaPitchedPtr &ptr, const cudaPos &pos) {
 
 /// Bytes from the first to one past the last byte an extent touches.
 size_t pitchedSpan(const cudaPitchedPtr &ptr, const cudaExtent &extent) {
-  return (extent.depth - 1) * ptr.pitch * ptr.ysize +
-         (extent.height - 1) * ptr.pitch + extent.width;
+  return (extent.depth - 1) * ptr.pitch * ptr.ysize + (extent.height - 1) * ptr.pitch +
+         extent.width;
 }
 
 bool validPitchedSide(const cudaPitchedPtr &ptr, const cudaPos &pos,
@@ -461,8 +468,7 @@ cudaError_t checkMemsetNode(const cudaMemsetParams &params) {
 //===----------------------------------------------------------------------===//
 
 cudaError_t addNode(Graph &graph, std::unique_ptr<GraphNode> node,
-                    const cudaGraphNode_t *dependencies, size_t count,
-                    GraphNode **out) {
+                    const cudaGraphNode_t *dependencies, size_t count, GraphNode **out) {
   if (count && !dependencies)
     return cudaErrorInvalidValue;
   std::vector<GraphNode *> from;
@@ -567,9 +573,8 @@ void appendUnique(std::vector<size_t> &to, const std::vector<size_t> &from) {
 
 /// Appends `graph`'s nodes to `exec` after `entry`; `exits` receives the
 /// exec nodes that finish it.
-cudaError_t flatten(const Graph &graph, GraphExec &exec,
-                    const std::vector<size_t> &entry, std::vector<size_t> *exits,
-                    GraphNode **errorNode) {
+cudaError_t flatten(const Graph &graph, GraphExec &exec, const std::vector<size_t> &entry,
+                    std::vector<size_t> *exits, GraphNode **errorNode) {
   std::vector<const GraphNode *> order;
   if (!topologicalOrder(graph, &order)) {
     if (errorNode && !graph.nodes.empty())
@@ -615,16 +620,16 @@ cudaError_t buildExec(const Graph &graph, GraphExec &exec, GraphNode **errorNode
 
 cudaError_t submitCopy(backend::Queue &queue, const cudaMemcpy3DParms &params) {
   const cudaExtent &extent = params.extent;
-  bool rowsContiguous = params.srcPtr.pitch == extent.width &&
-                        params.dstPtr.pitch == extent.width;
+  bool rowsContiguous =
+      params.srcPtr.pitch == extent.width && params.dstPtr.pitch == extent.width;
   for (size_t z = 0; z < extent.depth; ++z) {
     cudaPos src = params.srcPos, dst = params.dstPos;
     src.z += z;
     dst.z += z;
     if (rowsContiguous) {
-      if (auto status = queue.copy(pitchedStart(params.dstPtr, dst),
-                                   pitchedStart(params.srcPtr, src),
-                                   extent.width * extent.height);
+      if (auto status =
+              queue.copy(pitchedStart(params.dstPtr, dst),
+                         pitchedStart(params.srcPtr, src), extent.width * extent.height);
           status != backend::Status::Success)
         return toCudaError(status);
       continue;
@@ -724,8 +729,9 @@ void prepareExecNode(ExecNode &node) {
   std::byte element[4];
   uint32_t value = params.value;
   uint16_t half = static_cast<uint16_t>(value);
-  std::memcpy(element, params.elementSize == 2 ? static_cast<void *>(&half)
-                                               : static_cast<void *>(&value),
+  std::memcpy(element,
+              params.elementSize == 2 ? static_cast<void *>(&half)
+                                      : static_cast<void *>(&value),
               params.elementSize);
   bool uniform = std::all_of(element, element + params.elementSize,
                              [&](std::byte b) { return b == element[0]; });

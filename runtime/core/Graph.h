@@ -88,7 +88,7 @@ struct GraphNode {
   Graph *graph = nullptr;
   cudaGraphNodeType type = cudaGraphNodeTypeEmpty;
   NodeData data;
-  std::unique_ptr<Graph> child; ///< child graph nodes
+  std::unique_ptr<Graph> child;          ///< child graph nodes
   std::vector<GraphNode *> dependencies; ///< incoming edges
   std::vector<GraphNode *> dependents;   ///< outgoing edges
 };
@@ -201,8 +201,7 @@ void forgetStreamCapture(Stream *stream);
 /// Adds a node to the capture of `target` after the stream's dependencies;
 /// the node becomes the stream's only dependency.
 cudaError_t captureNode(const StreamTarget &target, std::unique_ptr<GraphNode> node);
-cudaError_t captureEventRecord(const StreamTarget &target, Event &event,
-                               bool external);
+cudaError_t captureEventRecord(const StreamTarget &target, Event &event, bool external);
 /// cudaStreamWaitEvent with capture in the picture (either side); returns
 /// false in *handled when it is an ordinary wait.
 cudaError_t captureEventWait(cudaStream_t stream, Event &event, bool external,
@@ -213,20 +212,18 @@ cudaError_t captureEventWait(cudaStream_t stream, Event &event, bool external,
 cudaError_t checkMemcpyNode(const cudaMemcpy3DParms &params);
 cudaError_t checkMemsetNode(const cudaMemsetParams &params);
 /// A 1D copy as 3D parameters.
-cudaMemcpy3DParms memcpy1D(void *dst, const void *src, size_t count,
-                           cudaMemcpyKind kind);
+cudaMemcpy3DParms memcpy1D(void *dst, const void *src, size_t count, cudaMemcpyKind kind);
 
 /// Adds `node` to `graph` after `dependencies` (checked: distinct nodes of
 /// `graph`).
 cudaError_t addNode(Graph &graph, std::unique_ptr<GraphNode> node,
-                    const cudaGraphNode_t *dependencies, size_t count,
-                    GraphNode **out);
+                    const cudaGraphNode_t *dependencies, size_t count, GraphNode **out);
 std::unique_ptr<Graph> cloneGraph(const Graph &graph);
 void destroyNode(GraphNode *node);
 void destroyGraph(Graph *graph);
 
-cudaError_t instantiate(Graph &graph, unsigned long long flags,
-                        GraphExec **out, GraphNode **errorNode);
+cudaError_t instantiate(Graph &graph, unsigned long long flags, GraphExec **out,
+                        GraphNode **errorNode);
 cudaError_t launchExec(GraphExec &exec, cudaStream_t stream);
 void destroyExec(GraphExec *exec);
 cudaError_t updateExec(GraphExec &exec, Graph &graph,

@@ -70,9 +70,9 @@ cudaError_t makeKernelNode(const cudaKernelNodeParams &params, KernelNodeData *o
   if (params.extra)
     return cudaErrorNotSupported; // packed `extra` buffers are not read yet
   PreparedLaunch prepared;
-  if (cudaError_t error = prepareLaunch(*record, params.gridDim, params.blockDim,
-                                        params.kernelParams, params.sharedMemBytes,
-                                        &prepared))
+  if (cudaError_t error =
+          prepareLaunch(*record, params.gridDim, params.blockDim, params.kernelParams,
+                        params.sharedMemBytes, &prepared))
     return error;
   out->record = record;
   out->func = params.func;
@@ -123,8 +123,7 @@ cudaKernelNodeParams kernelParams(const KernelNodeData &kernel) {
 }
 
 cudaKernelNodeParams fromV2(const cudaKernelNodeParamsV2 &v2) {
-  return {v2.func, v2.gridDim, v2.blockDim, v2.sharedMemBytes, v2.kernelParams,
-          v2.extra};
+  return {v2.func, v2.gridDim, v2.blockDim, v2.sharedMemBytes, v2.kernelParams, v2.extra};
 }
 
 cudaMemsetParams fromV2(const cudaMemsetParamsV2 &v2) {
@@ -340,15 +339,24 @@ cudaError_t instantiateEntry(cudaGraphExec_t *pGraphExec, cudaGraph_t graph,
 
 const char *typeName(cudaGraphNodeType type) {
   switch (type) {
-  case cudaGraphNodeTypeKernel: return "kernel";
-  case cudaGraphNodeTypeMemcpy: return "memcpy";
-  case cudaGraphNodeTypeMemset: return "memset";
-  case cudaGraphNodeTypeHost: return "host";
-  case cudaGraphNodeTypeGraph: return "graph";
-  case cudaGraphNodeTypeEmpty: return "empty";
-  case cudaGraphNodeTypeWaitEvent: return "event wait";
-  case cudaGraphNodeTypeEventRecord: return "event record";
-  default: return "node";
+  case cudaGraphNodeTypeKernel:
+    return "kernel";
+  case cudaGraphNodeTypeMemcpy:
+    return "memcpy";
+  case cudaGraphNodeTypeMemset:
+    return "memset";
+  case cudaGraphNodeTypeHost:
+    return "host";
+  case cudaGraphNodeTypeGraph:
+    return "graph";
+  case cudaGraphNodeTypeEmpty:
+    return "empty";
+  case cudaGraphNodeTypeWaitEvent:
+    return "event wait";
+  case cudaGraphNodeTypeEventRecord:
+    return "event record";
+  default:
+    return "node";
   }
 }
 
@@ -360,7 +368,8 @@ std::string nodeLabel(const GraphNode &node, unsigned flags) {
   case cudaGraphNodeTypeKernel:
     if (verbose || (flags & cudaGraphDebugDotFlagsKernelNodeParams)) {
       const KernelNodeData &k = node.data.kernel;
-      std::snprintf(text, sizeof text, "\\n%s\\ngrid (%u,%u,%u) block (%u,%u,%u) shared %u",
+      std::snprintf(text, sizeof text,
+                    "\\n%s\\ngrid (%u,%u,%u) block (%u,%u,%u) shared %u",
                     k.record ? k.record->deviceName.c_str() : "?", k.grid.x, k.grid.y,
                     k.grid.z, k.block.x, k.block.y, k.block.z, k.sharedMem);
       label += text;
@@ -393,7 +402,8 @@ std::string nodeLabel(const GraphNode &node, unsigned flags) {
   case cudaGraphNodeTypeWaitEvent:
   case cudaGraphNodeTypeEventRecord:
     if (verbose || (flags & cudaGraphDebugDotFlagsEventNodeParams)) {
-      std::snprintf(text, sizeof text, "\\nevent %p", static_cast<void *>(node.data.event));
+      std::snprintf(text, sizeof text, "\\nevent %p",
+                    static_cast<void *>(node.data.event));
       label += text;
     }
     break;
@@ -415,7 +425,8 @@ void writeDot(std::FILE *file, const Graph &graph, unsigned flags, int depth) {
                  static_cast<void *>(node.get()), nodeLabel(*node, flags).c_str());
     for (const GraphNode *dependency : node->dependencies)
       std::fprintf(file, "%*s\"%p\" -> \"%p\";\n", depth * 2, "",
-                   static_cast<const void *>(dependency), static_cast<void *>(node.get()));
+                   static_cast<const void *>(dependency),
+                   static_cast<void *>(node.get()));
   }
 }
 
@@ -444,11 +455,9 @@ CUPORT_EXPORT cudaError_t cudaGraphDestroy(cudaGraph_t graph) {
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphAddKernelNode(cudaGraphNode_t *pGraphNode,
-                                                 cudaGraph_t graph,
-                                                 const cudaGraphNode_t *pDependencies,
-                                                 size_t numDependencies,
-                                                 const struct cudaKernelNodeParams *pNodeParams) {
+CUPORT_EXPORT cudaError_t cudaGraphAddKernelNode(
+    cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
+    size_t numDependencies, const struct cudaKernelNodeParams *pNodeParams) {
   if (!pNodeParams)
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
@@ -457,11 +466,12 @@ CUPORT_EXPORT cudaError_t cudaGraphAddKernelNode(cudaGraphNode_t *pGraphNode,
   auto node = newNode(cudaGraphNodeTypeKernel);
   if (cudaError_t error = makeKernelNode(*pNodeParams, &node->data.kernel))
     return recordError(error);
-  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+  return recordError(
+      addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphKernelNodeGetParams(cudaGraphNode_t node,
-                                                       struct cudaKernelNodeParams *pNodeParams) {
+CUPORT_EXPORT cudaError_t cudaGraphKernelNodeGetParams(
+    cudaGraphNode_t node, struct cudaKernelNodeParams *pNodeParams) {
   Lock lock(graphMutex());
   GraphNode *kernel = nodeOfType(node, cudaGraphNodeTypeKernel);
   if (!kernel || !pNodeParams)
@@ -470,8 +480,8 @@ CUPORT_EXPORT cudaError_t cudaGraphKernelNodeGetParams(cudaGraphNode_t node,
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphKernelNodeSetParams(cudaGraphNode_t node,
-                                                       const struct cudaKernelNodeParams *pNodeParams) {
+CUPORT_EXPORT cudaError_t cudaGraphKernelNodeSetParams(
+    cudaGraphNode_t node, const struct cudaKernelNodeParams *pNodeParams) {
   Lock lock(graphMutex());
   GraphNode *kernel = nodeOfType(node, cudaGraphNodeTypeKernel);
   if (!kernel || !pNodeParams)
@@ -485,11 +495,9 @@ CUPORT_EXPORT cudaError_t cudaGraphKernelNodeSetParams(cudaGraphNode_t node,
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode(cudaGraphNode_t *pGraphNode,
-                                                 cudaGraph_t graph,
-                                                 const cudaGraphNode_t *pDependencies,
-                                                 size_t numDependencies,
-                                                 const struct cudaMemcpy3DParms *pCopyParams) {
+CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode(
+    cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
+    size_t numDependencies, const struct cudaMemcpy3DParms *pCopyParams) {
   if (!pCopyParams)
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
@@ -497,7 +505,8 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode(cudaGraphNode_t *pGraphNode,
     return recordError(error);
   auto node = newNode(cudaGraphNodeTypeMemcpy);
   node->data.memcpy = *pCopyParams;
-  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+  return recordError(
+      addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode1D(cudaGraphNode_t *pGraphNode,
@@ -511,8 +520,8 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode1D(cudaGraphNode_t *pGraphNode,
                                 &params);
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeGetParams(cudaGraphNode_t node,
-                                                       struct cudaMemcpy3DParms *pNodeParams) {
+CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeGetParams(
+    cudaGraphNode_t node, struct cudaMemcpy3DParms *pNodeParams) {
   Lock lock(graphMutex());
   GraphNode *copy = nodeOfType(node, cudaGraphNodeTypeMemcpy);
   if (!copy || !pNodeParams)
@@ -521,8 +530,8 @@ CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeGetParams(cudaGraphNode_t node,
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams(cudaGraphNode_t node,
-                                                       const struct cudaMemcpy3DParms *pNodeParams) {
+CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams(
+    cudaGraphNode_t node, const struct cudaMemcpy3DParms *pNodeParams) {
   Lock lock(graphMutex());
   GraphNode *copy = nodeOfType(node, cudaGraphNodeTypeMemcpy);
   if (!copy || !pNodeParams)
@@ -533,19 +542,16 @@ CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams(cudaGraphNode_t node,
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams1D(cudaGraphNode_t node,
-                                                         void *dst, const void *src,
-                                                         size_t count,
+CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams1D(cudaGraphNode_t node, void *dst,
+                                                         const void *src, size_t count,
                                                          enum cudaMemcpyKind kind) {
   cudaMemcpy3DParms params = memcpy1D(dst, src, count, kind);
   return cudaGraphMemcpyNodeSetParams(node, &params);
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphAddMemsetNode(cudaGraphNode_t *pGraphNode,
-                                                 cudaGraph_t graph,
-                                                 const cudaGraphNode_t *pDependencies,
-                                                 size_t numDependencies,
-                                                 const struct cudaMemsetParams *pMemsetParams) {
+CUPORT_EXPORT cudaError_t cudaGraphAddMemsetNode(
+    cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
+    size_t numDependencies, const struct cudaMemsetParams *pMemsetParams) {
   if (!pMemsetParams)
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
@@ -553,11 +559,12 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemsetNode(cudaGraphNode_t *pGraphNode,
     return recordError(error);
   auto node = newNode(cudaGraphNodeTypeMemset);
   node->data.memset = *pMemsetParams;
-  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+  return recordError(
+      addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphMemsetNodeGetParams(cudaGraphNode_t node,
-                                                       struct cudaMemsetParams *pNodeParams) {
+CUPORT_EXPORT cudaError_t
+cudaGraphMemsetNodeGetParams(cudaGraphNode_t node, struct cudaMemsetParams *pNodeParams) {
   Lock lock(graphMutex());
   GraphNode *fill = nodeOfType(node, cudaGraphNodeTypeMemset);
   if (!fill || !pNodeParams)
@@ -566,8 +573,8 @@ CUPORT_EXPORT cudaError_t cudaGraphMemsetNodeGetParams(cudaGraphNode_t node,
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphMemsetNodeSetParams(cudaGraphNode_t node,
-                                                       const struct cudaMemsetParams *pNodeParams) {
+CUPORT_EXPORT cudaError_t cudaGraphMemsetNodeSetParams(
+    cudaGraphNode_t node, const struct cudaMemsetParams *pNodeParams) {
   Lock lock(graphMutex());
   GraphNode *fill = nodeOfType(node, cudaGraphNodeTypeMemset);
   if (!fill || !pNodeParams)
@@ -578,21 +585,20 @@ CUPORT_EXPORT cudaError_t cudaGraphMemsetNodeSetParams(cudaGraphNode_t node,
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphAddHostNode(cudaGraphNode_t *pGraphNode,
-                                               cudaGraph_t graph,
-                                               const cudaGraphNode_t *pDependencies,
-                                               size_t numDependencies,
-                                               const struct cudaHostNodeParams *pNodeParams) {
+CUPORT_EXPORT cudaError_t cudaGraphAddHostNode(
+    cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
+    size_t numDependencies, const struct cudaHostNodeParams *pNodeParams) {
   if (!pNodeParams || !pNodeParams->fn)
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
   auto node = newNode(cudaGraphNodeTypeHost);
   node->data.host = *pNodeParams;
-  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+  return recordError(
+      addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphHostNodeGetParams(cudaGraphNode_t node,
-                                                     struct cudaHostNodeParams *pNodeParams) {
+CUPORT_EXPORT cudaError_t
+cudaGraphHostNodeGetParams(cudaGraphNode_t node, struct cudaHostNodeParams *pNodeParams) {
   Lock lock(graphMutex());
   GraphNode *host = nodeOfType(node, cudaGraphNodeTypeHost);
   if (!host || !pNodeParams)
@@ -601,8 +607,8 @@ CUPORT_EXPORT cudaError_t cudaGraphHostNodeGetParams(cudaGraphNode_t node,
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphHostNodeSetParams(cudaGraphNode_t node,
-                                                     const struct cudaHostNodeParams *pNodeParams) {
+CUPORT_EXPORT cudaError_t cudaGraphHostNodeSetParams(
+    cudaGraphNode_t node, const struct cudaHostNodeParams *pNodeParams) {
   Lock lock(graphMutex());
   GraphNode *host = nodeOfType(node, cudaGraphNodeTypeHost);
   if (!host || !pNodeParams || !pNodeParams->fn)
@@ -622,7 +628,8 @@ CUPORT_EXPORT cudaError_t cudaGraphAddChildGraphNode(cudaGraphNode_t *pGraphNode
     return recordError(cudaErrorInvalidValue);
   auto node = newNode(cudaGraphNodeTypeGraph);
   node->child = cloneGraph(*child);
-  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+  return recordError(
+      addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphChildGraphNodeGetGraph(cudaGraphNode_t node,
@@ -686,11 +693,9 @@ static cudaError_t execSetEvent(cudaGraphExec_t exec, cudaGraphNode_t node,
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphAddEventRecordNode(cudaGraphNode_t *pGraphNode,
-                                                      cudaGraph_t graph,
-                                                      const cudaGraphNode_t *pDependencies,
-                                                      size_t numDependencies,
-                                                      cudaEvent_t event) {
+CUPORT_EXPORT cudaError_t cudaGraphAddEventRecordNode(
+    cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
+    size_t numDependencies, cudaEvent_t event) {
   return recordError(addEventNode(pGraphNode, graph, pDependencies, numDependencies,
                                   event, cudaGraphNodeTypeEventRecord));
 }
@@ -727,7 +732,8 @@ CUPORT_EXPORT cudaError_t cudaGraphEventWaitNodeSetEvent(cudaGraphNode_t node,
 CUPORT_EXPORT cudaError_t cudaGraphExecEventRecordNodeSetEvent(cudaGraphExec_t hGraphExec,
                                                                cudaGraphNode_t hNode,
                                                                cudaEvent_t event) {
-  return recordError(execSetEvent(hGraphExec, hNode, event, cudaGraphNodeTypeEventRecord));
+  return recordError(
+      execSetEvent(hGraphExec, hNode, event, cudaGraphNodeTypeEventRecord));
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphExecEventWaitNodeSetEvent(cudaGraphExec_t hGraphExec,
@@ -749,7 +755,8 @@ CUPORT_EXPORT cudaError_t cudaGraphAddNode(cudaGraphNode_t *pGraphNode, cudaGrap
   std::unique_ptr<GraphNode> node;
   if (cudaError_t error = nodeFromParams(*nodeParams, &node))
     return recordError(error);
-  return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+  return recordError(
+      addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphNodeSetParams(cudaGraphNode_t node,
@@ -763,9 +770,9 @@ CUPORT_EXPORT cudaError_t cudaGraphNodeSetParams(cudaGraphNode_t node,
   return recordError(applyParams(target->type, *nodeParams, &target->data));
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphExecNodeSetParams(cudaGraphExec_t graphExec,
-                                                     cudaGraphNode_t node,
-                                                     struct cudaGraphNodeParams *nodeParams) {
+CUPORT_EXPORT cudaError_t
+cudaGraphExecNodeSetParams(cudaGraphExec_t graphExec, cudaGraphNode_t node,
+                           struct cudaGraphNodeParams *nodeParams) {
   Lock lock(graphMutex());
   GraphExec *exec = liveExec(graphExec);
   GraphNode *source = liveNode(node);
@@ -774,7 +781,7 @@ CUPORT_EXPORT cudaError_t cudaGraphExecNodeSetParams(cudaGraphExec_t graphExec,
   ExecNode *target = execNode(exec, node, source->type);
   if (!target)
     return recordError(source->type == cudaGraphNodeTypeGraph ? cudaErrorNotSupported
-                                                             : cudaErrorInvalidValue);
+                                                              : cudaErrorInvalidValue);
   waitForExec(*exec);
   if (cudaError_t error = applyParams(target->type, *nodeParams, &target->data))
     return recordError(error);
@@ -782,7 +789,8 @@ CUPORT_EXPORT cudaError_t cudaGraphExecNodeSetParams(cudaGraphExec_t graphExec,
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphClone(cudaGraph_t *pGraphClone, cudaGraph_t originalGraph) {
+CUPORT_EXPORT cudaError_t cudaGraphClone(cudaGraph_t *pGraphClone,
+                                         cudaGraph_t originalGraph) {
   Lock lock(graphMutex());
   Graph *original = liveGraph(originalGraph);
   if (!pGraphClone || !original)
@@ -880,14 +888,16 @@ CUPORT_EXPORT cudaError_t cudaGraphNodeGetDependentNodes(cudaGraphNode_t node,
                                                          cudaGraphEdgeData *edgeData,
                                                          size_t *pNumDependentNodes) {
   Lock lock(graphMutex());
-  return recordError(neighbours(node, false, pDependentNodes, edgeData, pNumDependentNodes));
+  return recordError(
+      neighbours(node, false, pDependentNodes, edgeData, pNumDependentNodes));
 }
 
 /// Checks `count` edges of `graph`; `exist` says whether each must exist
 /// already (removal) or not (addition).
 static cudaError_t checkEdges(Graph *graph, const cudaGraphNode_t *from,
-                              const cudaGraphNode_t *to, const cudaGraphEdgeData *edgeData,
-                              size_t count, bool exist) {
+                              const cudaGraphNode_t *to,
+                              const cudaGraphEdgeData *edgeData, size_t count,
+                              bool exist) {
   if (!graph || (count && (!from || !to)) || !defaultEdgeData(edgeData, count))
     return cudaErrorInvalidValue;
   for (size_t i = 0; i < count; ++i) {
@@ -985,9 +995,9 @@ CUPORT_EXPORT cudaError_t cudaGraphInstantiateWithFlags(cudaGraphExec_t *pGraphE
   return recordError(instantiateEntry(pGraphExec, graph, flags, nullptr));
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphInstantiateWithParams(
-    cudaGraphExec_t *pGraphExec, cudaGraph_t graph,
-    cudaGraphInstantiateParams *instantiateParams) {
+CUPORT_EXPORT cudaError_t
+cudaGraphInstantiateWithParams(cudaGraphExec_t *pGraphExec, cudaGraph_t graph,
+                               cudaGraphInstantiateParams *instantiateParams) {
   if (!instantiateParams)
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
@@ -1001,11 +1011,11 @@ CUPORT_EXPORT cudaError_t cudaGraphInstantiateWithParams(
   cudaError_t error =
       instantiateEntry(pGraphExec, graph, instantiateParams->flags, &errorNode);
   instantiateParams->errNode_out = handleOf(errorNode);
-  instantiateParams->result_out =
-      error == cudaSuccess ? cudaGraphInstantiateSuccess
-      : errorNode          ? cudaGraphInstantiateInvalidStructure
-      : error == cudaErrorNotSupported ? cudaGraphInstantiateNodeOperationNotSupported
-                                       : cudaGraphInstantiateError;
+  instantiateParams->result_out = error == cudaSuccess ? cudaGraphInstantiateSuccess
+                                  : errorNode ? cudaGraphInstantiateInvalidStructure
+                                  : error == cudaErrorNotSupported
+                                      ? cudaGraphInstantiateNodeOperationNotSupported
+                                      : cudaGraphInstantiateError;
   return recordError(error);
 }
 
@@ -1019,9 +1029,9 @@ CUPORT_EXPORT cudaError_t cudaGraphExecGetFlags(cudaGraphExec_t graphExec,
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphExecKernelNodeSetParams(
-    cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
-    const struct cudaKernelNodeParams *pNodeParams) {
+CUPORT_EXPORT cudaError_t
+cudaGraphExecKernelNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
+                                 const struct cudaKernelNodeParams *pNodeParams) {
   Lock lock(graphMutex());
   ExecNode *target = execNode(liveExec(hGraphExec), node, cudaGraphNodeTypeKernel);
   if (!target || !pNodeParams)
@@ -1034,9 +1044,9 @@ CUPORT_EXPORT cudaError_t cudaGraphExecKernelNodeSetParams(
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParams(
-    cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
-    const struct cudaMemcpy3DParms *pNodeParams) {
+CUPORT_EXPORT cudaError_t
+cudaGraphExecMemcpyNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
+                                 const struct cudaMemcpy3DParms *pNodeParams) {
   Lock lock(graphMutex());
   ExecNode *target = execNode(liveExec(hGraphExec), node, cudaGraphNodeTypeMemcpy);
   if (!target || !pNodeParams)
@@ -1047,16 +1057,18 @@ CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParams(
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParams1D(
-    cudaGraphExec_t hGraphExec, cudaGraphNode_t node, void *dst, const void *src,
-    size_t count, enum cudaMemcpyKind kind) {
+CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParams1D(cudaGraphExec_t hGraphExec,
+                                                             cudaGraphNode_t node,
+                                                             void *dst, const void *src,
+                                                             size_t count,
+                                                             enum cudaMemcpyKind kind) {
   cudaMemcpy3DParms params = memcpy1D(dst, src, count, kind);
   return cudaGraphExecMemcpyNodeSetParams(hGraphExec, node, &params);
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphExecMemsetNodeSetParams(
-    cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
-    const struct cudaMemsetParams *pNodeParams) {
+CUPORT_EXPORT cudaError_t
+cudaGraphExecMemsetNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
+                                 const struct cudaMemsetParams *pNodeParams) {
   Lock lock(graphMutex());
   GraphExec *exec = liveExec(hGraphExec);
   ExecNode *target = execNode(exec, node, cudaGraphNodeTypeMemset);
@@ -1070,9 +1082,9 @@ CUPORT_EXPORT cudaError_t cudaGraphExecMemsetNodeSetParams(
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphExecHostNodeSetParams(
-    cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
-    const struct cudaHostNodeParams *pNodeParams) {
+CUPORT_EXPORT cudaError_t
+cudaGraphExecHostNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
+                               const struct cudaHostNodeParams *pNodeParams) {
   Lock lock(graphMutex());
   ExecNode *target = execNode(liveExec(hGraphExec), node, cudaGraphNodeTypeHost);
   if (!target || !pNodeParams || !pNodeParams->fn)
@@ -1141,7 +1153,8 @@ CUPORT_EXPORT cudaError_t cudaGraphExecUpdate(cudaGraphExec_t hGraphExec,
   return recordError(updateExec(*exec, *graph, resultInfo));
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphUpload(cudaGraphExec_t graphExec, cudaStream_t stream) {
+CUPORT_EXPORT cudaError_t cudaGraphUpload(cudaGraphExec_t graphExec,
+                                          cudaStream_t stream) {
   Lock lock(graphMutex());
   if (!liveExec(graphExec))
     return recordError(cudaErrorInvalidValue);
@@ -1150,7 +1163,8 @@ CUPORT_EXPORT cudaError_t cudaGraphUpload(cudaGraphExec_t graphExec, cudaStream_
   return recordError(resolveStream(stream, &target));
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphLaunch(cudaGraphExec_t graphExec, cudaStream_t stream) {
+CUPORT_EXPORT cudaError_t cudaGraphLaunch(cudaGraphExec_t graphExec,
+                                          cudaStream_t stream) {
   Lock lock(graphMutex());
   GraphExec *exec = liveExec(graphExec);
   if (!exec)
@@ -1187,7 +1201,8 @@ CUPORT_EXPORT cudaError_t cudaUserObjectCreate(cudaUserObject_t *object_out, voi
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaUserObjectRetain(cudaUserObject_t object, unsigned int count) {
+CUPORT_EXPORT cudaError_t cudaUserObjectRetain(cudaUserObject_t object,
+                                               unsigned int count) {
   Lock lock(graphMutex());
   UserObject *target = liveUserObject(object);
   if (!target || count == 0)
@@ -1196,7 +1211,8 @@ CUPORT_EXPORT cudaError_t cudaUserObjectRetain(cudaUserObject_t object, unsigned
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaUserObjectRelease(cudaUserObject_t object, unsigned int count) {
+CUPORT_EXPORT cudaError_t cudaUserObjectRelease(cudaUserObject_t object,
+                                                unsigned int count) {
   Lock lock(graphMutex());
   UserObject *target = liveUserObject(object);
   if (!target || count == 0 || target->references.load() < count)
@@ -1247,8 +1263,8 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNodeToSymbol(
     size_t numDependencies, const void *symbol, const void *src, size_t count,
     size_t offset, enum cudaMemcpyKind kind) {
   cudaMemcpy3DParms params{};
-  if (cudaError_t error = symbolCopy(symbol, const_cast<void *>(src), count, offset,
-                                     kind, true, &params))
+  if (cudaError_t error =
+          symbolCopy(symbol, const_cast<void *>(src), count, offset, kind, true, &params))
     return recordError(error);
   return cudaGraphAddMemcpyNode(pGraphNode, graph, pDependencies, numDependencies,
                                 &params);
@@ -1269,8 +1285,8 @@ CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParamsToSymbol(
     cudaGraphNode_t node, const void *symbol, const void *src, size_t count,
     size_t offset, enum cudaMemcpyKind kind) {
   cudaMemcpy3DParms params{};
-  if (cudaError_t error = symbolCopy(symbol, const_cast<void *>(src), count, offset,
-                                     kind, true, &params))
+  if (cudaError_t error =
+          symbolCopy(symbol, const_cast<void *>(src), count, offset, kind, true, &params))
     return recordError(error);
   return cudaGraphMemcpyNodeSetParams(node, &params);
 }
@@ -1285,11 +1301,11 @@ CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParamsFromSymbol(
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParamsToSymbol(
-    cudaGraphExec_t hGraphExec, cudaGraphNode_t node, const void *symbol,
-    const void *src, size_t count, size_t offset, enum cudaMemcpyKind kind) {
+    cudaGraphExec_t hGraphExec, cudaGraphNode_t node, const void *symbol, const void *src,
+    size_t count, size_t offset, enum cudaMemcpyKind kind) {
   cudaMemcpy3DParms params{};
-  if (cudaError_t error = symbolCopy(symbol, const_cast<void *>(src), count, offset,
-                                     kind, true, &params))
+  if (cudaError_t error =
+          symbolCopy(symbol, const_cast<void *>(src), count, offset, kind, true, &params))
     return recordError(error);
   return cudaGraphExecMemcpyNodeSetParams(hGraphExec, node, &params);
 }
@@ -1324,9 +1340,9 @@ static bool kernelNodeAttribute(cudaLaunchAttributeID attr) {
   }
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphKernelNodeGetAttribute(cudaGraphNode_t hNode,
-                                                          cudaLaunchAttributeID attr,
-                                                          cudaLaunchAttributeValue *value_out) {
+CUPORT_EXPORT cudaError_t
+cudaGraphKernelNodeGetAttribute(cudaGraphNode_t hNode, cudaLaunchAttributeID attr,
+                                cudaLaunchAttributeValue *value_out) {
   Lock lock(graphMutex());
   GraphNode *kernel = nodeOfType(hNode, cudaGraphNodeTypeKernel);
   if (!kernel || !value_out || !kernelNodeAttribute(attr))
@@ -1339,9 +1355,9 @@ CUPORT_EXPORT cudaError_t cudaGraphKernelNodeGetAttribute(cudaGraphNode_t hNode,
   return cudaSuccess;
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphKernelNodeSetAttribute(cudaGraphNode_t hNode,
-                                                          cudaLaunchAttributeID attr,
-                                                          const cudaLaunchAttributeValue *value) {
+CUPORT_EXPORT cudaError_t
+cudaGraphKernelNodeSetAttribute(cudaGraphNode_t hNode, cudaLaunchAttributeID attr,
+                                const cudaLaunchAttributeValue *value) {
   Lock lock(graphMutex());
   GraphNode *kernel = nodeOfType(hNode, cudaGraphNodeTypeKernel);
   if (!kernel || !value || !kernelNodeAttribute(attr))

@@ -78,8 +78,8 @@ static int checkCapturedGraph() {
   CHECK_CUDA(cudaGraphGetNodes(graph, nullptr, &nodes));
   CHECK_CUDA(cudaGraphGetEdges(graph, nullptr, nullptr, nullptr, &edges));
   if (nodes != 6 || edges != 6 || launched != 0) {
-    std::fprintf(stderr, "captured graph: %zu nodes, %zu edges, %d launches\n",
-                 nodes, edges, launched);
+    std::fprintf(stderr, "captured graph: %zu nodes, %zu edges, %d launches\n", nodes,
+                 edges, launched);
     return 1;
   }
 
@@ -100,8 +100,8 @@ static int checkCapturedGraph() {
       ++errors;
     }
   }
-  std::printf("captured graph: %zu nodes, %zu edges, launched %d times\n", nodes,
-              edges, launches);
+  std::printf("captured graph: %zu nodes, %zu edges, launched %d times\n", nodes, edges,
+              launches);
 
   CHECK_CUDA(cudaGraphExecDestroy(exec));
   CHECK_CUDA(cudaGraphDestroy(graph));
@@ -143,8 +143,8 @@ static int checkExplicitGraph() {
   kernel.blockDim = dim3(128);
   kernel.kernelParams = args;
   CHECK_CUDA(cudaGraphAddKernelNode(&kernelNode, graph, &fillNode, 1, &kernel));
-  CHECK_CUDA(cudaGraphAddMemcpyNode1D(&copyNode, graph, &kernelNode, 1, host.data(),
-                                      dX, bytes, cudaMemcpyDeviceToHost));
+  CHECK_CUDA(cudaGraphAddMemcpyNode1D(&copyNode, graph, &kernelNode, 1, host.data(), dX,
+                                      bytes, cudaMemcpyDeviceToHost));
 
   cudaGraphExec_t exec;
   CHECK_CUDA(cudaGraphInstantiate(&exec, graph, 0));

@@ -266,7 +266,8 @@ TEST_F(RuntimeGraph, KernelNodeRunsWithCopiedArguments) {
 
   // Bad kernels and configurations.
   cudaGraphNode_t bad = nullptr;
-  EXPECT_EQ(cudaGraphAddKernelNode(&bad, graph, nullptr, 0, nullptr), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphAddKernelNode(&bad, graph, nullptr, 0, nullptr),
+            cudaErrorInvalidValue);
   cudaKernelNodeParams wrong = params;
   wrong.func = &args;
   EXPECT_EQ(cudaGraphAddKernelNode(&bad, graph, nullptr, 0, &wrong),
@@ -277,7 +278,8 @@ TEST_F(RuntimeGraph, KernelNodeRunsWithCopiedArguments) {
             cudaErrorInvalidConfiguration);
   wrong = params;
   wrong.kernelParams = nullptr;
-  EXPECT_EQ(cudaGraphAddKernelNode(&bad, graph, nullptr, 0, &wrong), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphAddKernelNode(&bad, graph, nullptr, 0, &wrong),
+            cudaErrorInvalidValue);
 
   ASSERT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
   EXPECT_EQ(cudaGraphLaunch(exec, stream), cudaErrorInvalidValue);
@@ -430,7 +432,8 @@ TEST_F(RuntimeGraph, MemcpyAndMemsetNodes) {
   out.kind = cudaMemcpyDefault;
   cudaGraphNode_t inNode = nullptr, outNode = nullptr;
   ASSERT_EQ(cudaGraphAddMemcpyNode(&inNode, pitchedGraph, nullptr, 0, &in), cudaSuccess);
-  ASSERT_EQ(cudaGraphAddMemcpyNode(&outNode, pitchedGraph, &inNode, 1, &out), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddMemcpyNode(&outNode, pitchedGraph, &inNode, 1, &out),
+            cudaSuccess);
   run(pitchedGraph);
   for (int row = 0; row < 3; ++row)
     for (int col = 0; col < 16; ++col) {
@@ -456,12 +459,14 @@ TEST_F(RuntimeGraph, MemcpyAndMemsetNodes) {
                                      kBytes + 4, cudaMemcpyHostToDevice),
             cudaErrorInvalidValue);
   memset.elementSize = 3;
-  EXPECT_EQ(cudaGraphAddMemsetNode(&bad, graph, nullptr, 0, &memset), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphAddMemsetNode(&bad, graph, nullptr, 0, &memset),
+            cudaErrorInvalidValue);
   memset.elementSize = 4;
   memset.width = 8;
   memset.height = 2;
   memset.pitch = 16; // less than a row
-  EXPECT_EQ(cudaGraphAddMemsetNode(&bad, graph, nullptr, 0, &memset), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphAddMemsetNode(&bad, graph, nullptr, 0, &memset),
+            cudaErrorInvalidValue);
   EXPECT_EQ(cudaGraphMemsetNodeGetParams(upload, &stored), cudaErrorInvalidValue);
 
   EXPECT_EQ(cudaGraphDestroy(pitchedGraph), cudaSuccess);
@@ -549,9 +554,12 @@ TEST_F(RuntimeGraph, ChildGraphNode) {
   cudaGraphNode_t addNode = nullptr, mulNode = nullptr, childNode = nullptr,
                   after = nullptr;
   ASSERT_EQ(cudaGraphAddKernelNode(&addNode, child, nullptr, 0, &addParams), cudaSuccess);
-  ASSERT_EQ(cudaGraphAddKernelNode(&mulNode, child, &addNode, 1, &mulParams), cudaSuccess);
-  ASSERT_EQ(cudaGraphAddChildGraphNode(&childNode, parent, nullptr, 0, child), cudaSuccess);
-  ASSERT_EQ(cudaGraphAddKernelNode(&after, parent, &childNode, 1, &addParams), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddKernelNode(&mulNode, child, &addNode, 1, &mulParams),
+            cudaSuccess);
+  ASSERT_EQ(cudaGraphAddChildGraphNode(&childNode, parent, nullptr, 0, child),
+            cudaSuccess);
+  ASSERT_EQ(cudaGraphAddKernelNode(&after, parent, &childNode, 1, &addParams),
+            cudaSuccess);
   // The child node holds a copy: changing `child` now does not change it.
   cudaGraphNode_t extra = nullptr;
   ASSERT_EQ(cudaGraphAddKernelNode(&extra, child, &mulNode, 1, &mulParams), cudaSuccess);
@@ -587,7 +595,8 @@ TEST_F(RuntimeGraph, ChildGraphNode) {
   EXPECT_EQ(cudaGraphExecChildGraphNodeSetParams(exec, childNode, single),
             cudaErrorInvalidValue)
       << "another shape";
-  EXPECT_EQ(cudaGraphExecChildGraphNodeSetParams(exec, after, same), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphExecChildGraphNodeSetParams(exec, after, same),
+            cudaErrorInvalidValue);
   ASSERT_EQ(cudaMemset(device, 0, kBytes), cudaSuccess);
   ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
   EXPECT_EQ(readBack(), std::vector<int>(kCount, (0 + 3) * 4 + 2));
@@ -653,7 +662,8 @@ TEST_F(RuntimeGraph, Topology) {
 
   // Edges that exist / do not exist.
   EXPECT_EQ(cudaGraphAddDependencies(graph, from, to, nullptr, 1), cudaErrorInvalidValue);
-  EXPECT_EQ(cudaGraphAddDependencies(graph, &fill, &fill, nullptr, 1), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphAddDependencies(graph, &fill, &fill, nullptr, 1),
+            cudaErrorInvalidValue);
   EXPECT_EQ(cudaGraphRemoveDependencies(graph, &mulNode, &fill, nullptr, 1),
             cudaErrorInvalidValue);
   cudaGraphEdgeData programmatic{};
@@ -742,7 +752,8 @@ TEST_F(RuntimeGraph, ExecSetParamsAndUpdate) {
     cudaKernelNodeParams params = kernelNode(addKernel(), add);
     cudaHostNodeParams hostFn{increment, &counter};
     ASSERT_EQ(cudaGraphAddMemsetNode(&nodes[0], *out, nullptr, 0, &memset), cudaSuccess);
-    ASSERT_EQ(cudaGraphAddKernelNode(&nodes[1], *out, &nodes[0], 1, &params), cudaSuccess);
+    ASSERT_EQ(cudaGraphAddKernelNode(&nodes[1], *out, &nodes[0], 1, &params),
+              cudaSuccess);
     ASSERT_EQ(cudaGraphAddHostNode(&nodes[2], *out, &nodes[1], 1, &hostFn), cudaSuccess);
     ASSERT_EQ(cudaGraphAddMemcpyNode1D(&nodes[3], *out, &nodes[2], 1, second, device,
                                        kBytes, cudaMemcpyDeviceToDevice),
@@ -757,7 +768,8 @@ TEST_F(RuntimeGraph, ExecSetParamsAndUpdate) {
             cudaSuccess);
   unsigned long long flags = 0;
   ASSERT_EQ(cudaGraphExecGetFlags(exec, &flags), cudaSuccess);
-  EXPECT_EQ(flags, static_cast<unsigned long long>(cudaGraphInstantiateFlagAutoFreeOnLaunch));
+  EXPECT_EQ(flags,
+            static_cast<unsigned long long>(cudaGraphInstantiateFlagAutoFreeOnLaunch));
   ASSERT_EQ(cudaGraphUpload(exec, nullptr), cudaSuccess);
   ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
   EXPECT_EQ(readBack(second), std::vector<int>(kCount, 5));
@@ -795,7 +807,8 @@ TEST_F(RuntimeGraph, ExecSetParamsAndUpdate) {
   ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
   ASSERT_EQ(cudaStreamSynchronize(nullptr), cudaSuccess);
   EXPECT_EQ(host, std::vector<int>(kCount, 19));
-  EXPECT_EQ(cudaGraphExecKernelNodeSetParams(exec, nodes[0], &params), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphExecKernelNodeSetParams(exec, nodes[0], &params),
+            cudaErrorInvalidValue);
 
   // Whole-graph update: same topology, new values.
   cudaGraph_t updated = nullptr;
@@ -815,9 +828,11 @@ TEST_F(RuntimeGraph, ExecSetParamsAndUpdate) {
 
   // Flags and instantiation parameters.
   cudaGraphExec_t other = nullptr;
-  EXPECT_EQ(cudaGraphInstantiateWithFlags(&other, graph, 1ull << 40), cudaErrorInvalidValue);
-  EXPECT_EQ(cudaGraphInstantiateWithFlags(&other, graph, cudaGraphInstantiateFlagDeviceLaunch),
-            cudaErrorNotSupported);
+  EXPECT_EQ(cudaGraphInstantiateWithFlags(&other, graph, 1ull << 40),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(
+      cudaGraphInstantiateWithFlags(&other, graph, cudaGraphInstantiateFlagDeviceLaunch),
+      cudaErrorNotSupported);
   cudaStream_t stream = nullptr;
   ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
   cudaGraphInstantiateParams instantiate{};
@@ -830,7 +845,8 @@ TEST_F(RuntimeGraph, ExecSetParamsAndUpdate) {
   ASSERT_EQ(cudaGraphLaunch(other, stream), cudaSuccess);
   ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
   EXPECT_EQ(readBack(second), std::vector<int>(kCount, 5));
-  EXPECT_EQ(cudaGraphInstantiateWithParams(&other, graph, nullptr), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphInstantiateWithParams(&other, graph, nullptr),
+            cudaErrorInvalidValue);
 
   EXPECT_EQ(cudaGraphExecDestroy(other), cudaSuccess);
   EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
@@ -857,8 +873,8 @@ TEST_F(RuntimeGraph, GenericNodeParams) {
   Arguments mul{device, 7};
   params = {};
   params.type = cudaGraphNodeTypeKernel;
-  params.kernel = {const_cast<void *>(mulKernel()), dim3(2), dim3(128), 0, mul.pointers,
-                   nullptr};
+  params.kernel = {
+      const_cast<void *>(mulKernel()), dim3(2), dim3(128), 0, mul.pointers, nullptr};
   cudaGraphEdgeData edge{};
   ASSERT_EQ(cudaGraphAddNode(&kernel, graph, &fill, &edge, 1, &params), cudaSuccess);
 
@@ -889,7 +905,8 @@ TEST_F(RuntimeGraph, GenericNodeParams) {
   params.memset = {device, 0, 2, 4, kCount, 1};
   ASSERT_EQ(cudaGraphNodeSetParams(fill, &params), cudaSuccess);
   params.type = cudaGraphNodeTypeHost;
-  EXPECT_EQ(cudaGraphNodeSetParams(fill, &params), cudaErrorInvalidValue) << "kind differs";
+  EXPECT_EQ(cudaGraphNodeSetParams(fill, &params), cudaErrorInvalidValue)
+      << "kind differs";
   cudaGraphExec_t exec = nullptr;
   ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
   params = {};
@@ -904,10 +921,13 @@ TEST_F(RuntimeGraph, GenericNodeParams) {
   params = {};
   params.type = cudaGraphNodeTypeMemAlloc;
   cudaGraphNode_t bad = nullptr;
-  EXPECT_EQ(cudaGraphAddNode(&bad, graph, nullptr, nullptr, 0, &params), cudaErrorNotSupported);
+  EXPECT_EQ(cudaGraphAddNode(&bad, graph, nullptr, nullptr, 0, &params),
+            cudaErrorNotSupported);
   params.type = cudaGraphNodeTypeConditional;
-  EXPECT_EQ(cudaGraphAddNode(&bad, graph, nullptr, nullptr, 0, &params), cudaErrorNotSupported);
-  EXPECT_EQ(cudaGraphAddNode(&bad, graph, nullptr, nullptr, 0, nullptr), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphAddNode(&bad, graph, nullptr, nullptr, 0, &params),
+            cudaErrorNotSupported);
+  EXPECT_EQ(cudaGraphAddNode(&bad, graph, nullptr, nullptr, 0, nullptr),
+            cudaErrorInvalidValue);
 
   EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
   EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
@@ -986,8 +1006,8 @@ TEST_F(RuntimeGraph, SymbolCopyNodes) {
   ASSERT_EQ(cudaGraphMemcpyNodeSetParamsToSymbol(to, shadow, other, sizeof other, 0,
                                                  cudaMemcpyHostToDevice),
             cudaSuccess);
-  ASSERT_EQ(cudaGraphMemcpyNodeSetParamsFromSymbol(from, output, shadow, sizeof output,
-                                                   0, cudaMemcpyDeviceToHost),
+  ASSERT_EQ(cudaGraphMemcpyNodeSetParamsFromSymbol(from, output, shadow, sizeof output, 0,
+                                                   cudaMemcpyDeviceToHost),
             cudaSuccess);
   cudaGraphExec_t exec = nullptr;
   ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
@@ -995,9 +1015,8 @@ TEST_F(RuntimeGraph, SymbolCopyNodes) {
                                                        sizeof output, 8 * sizeof(int),
                                                        cudaMemcpyDeviceToHost),
             cudaSuccess);
-  ASSERT_EQ(cudaGraphExecMemcpyNodeSetParamsToSymbol(exec, to, shadow, input,
-                                                     sizeof input, 0,
-                                                     cudaMemcpyHostToDevice),
+  ASSERT_EQ(cudaGraphExecMemcpyNodeSetParamsToSymbol(
+                exec, to, shadow, input, sizeof input, 0, cudaMemcpyHostToDevice),
             cudaSuccess);
   ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
   ASSERT_EQ(cudaStreamSynchronize(nullptr), cudaSuccess);
@@ -1027,12 +1046,14 @@ void destroyObject(void *) { ++destroyed; }
 TEST_F(RuntimeGraph, UserObjects) {
   destroyed = 0;
   cudaUserObject_t object = nullptr;
-  EXPECT_EQ(cudaUserObjectCreate(&object, nullptr, destroyObject, 1, 0), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaUserObjectCreate(&object, nullptr, destroyObject, 1, 0),
+            cudaErrorInvalidValue);
   EXPECT_EQ(cudaUserObjectCreate(&object, nullptr, destroyObject, 0,
                                  cudaUserObjectNoDestructorSync),
             cudaErrorInvalidValue);
-  EXPECT_EQ(cudaUserObjectCreate(&object, nullptr, nullptr, 1, cudaUserObjectNoDestructorSync),
-            cudaErrorInvalidValue);
+  EXPECT_EQ(
+      cudaUserObjectCreate(&object, nullptr, nullptr, 1, cudaUserObjectNoDestructorSync),
+      cudaErrorInvalidValue);
   ASSERT_EQ(cudaUserObjectCreate(&object, &destroyed, destroyObject, 1,
                                  cudaUserObjectNoDestructorSync),
             cudaSuccess);
@@ -1044,7 +1065,8 @@ TEST_F(RuntimeGraph, UserObjects) {
   // The graph takes the caller's reference; the exec holds its own.
   cudaGraph_t graph = nullptr;
   ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
-  ASSERT_EQ(cudaGraphRetainUserObject(graph, object, 1, cudaGraphUserObjectMove), cudaSuccess);
+  ASSERT_EQ(cudaGraphRetainUserObject(graph, object, 1, cudaGraphUserObjectMove),
+            cudaSuccess);
   cudaGraph_t clone = nullptr;
   ASSERT_EQ(cudaGraphClone(&clone, graph), cudaSuccess);
   cudaGraphExec_t exec = nullptr;
@@ -1132,8 +1154,9 @@ TEST_F(RuntimeCapture, KernelsCopiesAndHostFunctions) {
   ASSERT_EQ(launch(addKernel(), device, 2, stream), cudaSuccess);
   ASSERT_EQ(launch(mulKernel(), device, 3, stream), cudaSuccess);
   ASSERT_EQ(cudaLaunchHostFunc(stream, increment, &counter), cudaSuccess);
-  ASSERT_EQ(cudaMemcpyAsync(output.data(), device, kBytes, cudaMemcpyDeviceToHost, stream),
-            cudaSuccess);
+  ASSERT_EQ(
+      cudaMemcpyAsync(output.data(), device, kBytes, cudaMemcpyDeviceToHost, stream),
+      cudaSuccess);
   ASSERT_EQ(cudaStreamGetCaptureInfo(stream, &status, &id, &capturing, &dependencies,
                                      &edges, &count),
             cudaSuccess);
@@ -1195,8 +1218,9 @@ TEST_F(RuntimeCapture, ForkJoinThroughEvents) {
   ASSERT_EQ(launch(mulKernel(), device + half, 5, side, half), cudaSuccess);
   ASSERT_EQ(cudaEventRecord(join, side), cudaSuccess);
   ASSERT_EQ(cudaStreamWaitEvent(origin, join, 0), cudaSuccess);
-  ASSERT_EQ(cudaMemcpyAsync(output.data(), device, kBytes, cudaMemcpyDeviceToHost, origin),
-            cudaSuccess);
+  ASSERT_EQ(
+      cudaMemcpyAsync(output.data(), device, kBytes, cudaMemcpyDeviceToHost, origin),
+      cudaSuccess);
   cudaGraph_t graph = nullptr;
   ASSERT_EQ(cudaStreamEndCapture(origin, &graph), cudaSuccess);
   EXPECT_EQ(captureStatus(side), cudaStreamCaptureStatusNone);
@@ -1268,7 +1292,8 @@ TEST_F(RuntimeCapture, UnsafeCallsInvalidateTheCapture) {
   // Beginning and ending wrongly.
   EXPECT_EQ(cudaStreamBeginCapture(nullptr, cudaStreamCaptureModeGlobal),
             cudaErrorStreamCaptureUnsupported);
-  EXPECT_EQ(cudaStreamBeginCapture(blocking, cudaStreamCaptureMode(7)), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaStreamBeginCapture(blocking, cudaStreamCaptureMode(7)),
+            cudaErrorInvalidValue);
   EXPECT_EQ(cudaStreamEndCapture(blocking, &graph), cudaErrorIllegalState);
   ASSERT_EQ(cudaStreamBeginCapture(blocking, cudaStreamCaptureModeGlobal), cudaSuccess);
   EXPECT_EQ(cudaStreamBeginCapture(blocking, cudaStreamCaptureModeGlobal),
@@ -1290,26 +1315,30 @@ TEST_F(RuntimeCapture, UnsafeCallsInvalidateTheCapture) {
   EXPECT_EQ(cudaStreamEndCapture(blocking, &graph), cudaErrorStreamCaptureInvalidated);
 
   // A stream operation that knows nothing of capture refuses it.
-  ASSERT_EQ(cudaStreamBeginCapture(nonBlocking, cudaStreamCaptureModeGlobal), cudaSuccess);
+  ASSERT_EQ(cudaStreamBeginCapture(nonBlocking, cudaStreamCaptureModeGlobal),
+            cudaSuccess);
   EXPECT_EQ(cudaStreamAddCallback(
                 nonBlocking, [](cudaStream_t, cudaError_t, void *) {}, nullptr, 0),
             cudaErrorStreamCaptureUnsupported);
   EXPECT_EQ(cudaStreamEndCapture(nonBlocking, &graph), cudaErrorStreamCaptureInvalidated);
 
   // cudaMalloc in global mode; a non-blocking capture leaves stream 0 alone.
-  ASSERT_EQ(cudaStreamBeginCapture(nonBlocking, cudaStreamCaptureModeGlobal), cudaSuccess);
+  ASSERT_EQ(cudaStreamBeginCapture(nonBlocking, cudaStreamCaptureModeGlobal),
+            cudaSuccess);
   EXPECT_EQ(cudaMemsetAsync(device, 0, kBytes, nullptr), cudaSuccess);
   void *memory = nullptr;
   EXPECT_EQ(cudaMalloc(&memory, 16), cudaErrorStreamCaptureUnsupported);
   EXPECT_EQ(cudaStreamEndCapture(nonBlocking, &graph), cudaErrorStreamCaptureInvalidated);
 
   // Relaxed captures allow it, and so does a relaxed thread.
-  ASSERT_EQ(cudaStreamBeginCapture(nonBlocking, cudaStreamCaptureModeRelaxed), cudaSuccess);
+  ASSERT_EQ(cudaStreamBeginCapture(nonBlocking, cudaStreamCaptureModeRelaxed),
+            cudaSuccess);
   ASSERT_EQ(cudaMalloc(&memory, 16), cudaSuccess);
   ASSERT_EQ(cudaFree(memory), cudaSuccess);
   ASSERT_EQ(cudaStreamEndCapture(nonBlocking, &graph), cudaSuccess);
   EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
-  ASSERT_EQ(cudaStreamBeginCapture(nonBlocking, cudaStreamCaptureModeGlobal), cudaSuccess);
+  ASSERT_EQ(cudaStreamBeginCapture(nonBlocking, cudaStreamCaptureModeGlobal),
+            cudaSuccess);
   cudaStreamCaptureMode mode = cudaStreamCaptureModeRelaxed;
   ASSERT_EQ(cudaThreadExchangeStreamCaptureMode(&mode), cudaSuccess);
   EXPECT_EQ(mode, cudaStreamCaptureModeGlobal);
@@ -1339,7 +1368,8 @@ TEST_F(RuntimeCapture, UnsafeCallsInvalidateTheCapture) {
     });
     begun.get_future().wait();
     // Ending another thread's non-relaxed capture is the wrong thread.
-    EXPECT_EQ(cudaStreamEndCapture(nonBlocking, &graph), cudaErrorStreamCaptureWrongThread);
+    EXPECT_EQ(cudaStreamEndCapture(nonBlocking, &graph),
+              cudaErrorStreamCaptureWrongThread);
     cudaError_t malloced = cudaMalloc(&memory, 16);
     checked.set_value();
     capturer.join();
@@ -1391,10 +1421,12 @@ TEST_F(RuntimeCapture, UpdateDependenciesAndCaptureToGraph) {
   // External event nodes.
   cudaEvent_t event = nullptr;
   ASSERT_EQ(cudaEventCreate(&event), cudaSuccess);
-  ASSERT_EQ(cudaEventRecordWithFlags(event, stream, cudaEventRecordExternal), cudaSuccess);
-  ASSERT_EQ(cudaStreamWaitEvent(stream, event, cudaEventWaitExternal), cudaSuccess);
-  ASSERT_EQ(cudaMemcpyAsync(output.data(), device, kBytes, cudaMemcpyDeviceToHost, stream),
+  ASSERT_EQ(cudaEventRecordWithFlags(event, stream, cudaEventRecordExternal),
             cudaSuccess);
+  ASSERT_EQ(cudaStreamWaitEvent(stream, event, cudaEventWaitExternal), cudaSuccess);
+  ASSERT_EQ(
+      cudaMemcpyAsync(output.data(), device, kBytes, cudaMemcpyDeviceToHost, stream),
+      cudaSuccess);
 
   // Wrong updates.
   cudaGraph_t other = nullptr;
@@ -1467,15 +1499,16 @@ TEST_F(RuntimeCapture, PerThreadVariants) {
   ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
   EXPECT_EQ(cudaStreamBeginCapture_ptsz(nullptr, cudaStreamCaptureModeGlobal),
             cudaErrorStreamCaptureUnsupported);
-  ASSERT_EQ(cudaStreamBeginCapture_ptsz(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  ASSERT_EQ(cudaStreamBeginCapture_ptsz(stream, cudaStreamCaptureModeGlobal),
+            cudaSuccess);
   cudaStreamCaptureStatus status;
   ASSERT_EQ(cudaStreamIsCapturing_ptsz(stream, &status), cudaSuccess);
   EXPECT_EQ(status, cudaStreamCaptureStatusActive);
   ASSERT_EQ(launch(addKernel(), device, 3, stream), cudaSuccess);
   const cudaGraphNode_t *dependencies = nullptr;
   size_t count = 0;
-  ASSERT_EQ(cudaStreamGetCaptureInfo_ptsz(stream, &status, nullptr, nullptr, &dependencies,
-                                          nullptr, &count),
+  ASSERT_EQ(cudaStreamGetCaptureInfo_ptsz(stream, &status, nullptr, nullptr,
+                                          &dependencies, nullptr, &count),
             cudaSuccess);
   ASSERT_EQ(count, 1u);
   cudaGraphNode_t kernel = dependencies[0];
