@@ -288,6 +288,20 @@ cudaError_t captureNode(const StreamTarget &target, std::unique_ptr<GraphNode> n
   return cudaSuccess;
 }
 
+cudaError_t captureMemcpy(const StreamTarget &target, const cudaMemcpy3DParms &params) {
+  auto node = std::make_unique<GraphNode>();
+  node->type = cudaGraphNodeTypeMemcpy;
+  node->data.memcpy = params;
+  return captureNode(target, std::move(node));
+}
+
+cudaError_t captureMemset(const StreamTarget &target, const cudaMemsetParams &params) {
+  auto node = std::make_unique<GraphNode>();
+  node->type = cudaGraphNodeTypeMemset;
+  node->data.memset = params;
+  return captureNode(target, std::move(node));
+}
+
 cudaError_t captureEventRecord(const StreamTarget &target, Event &event, bool external) {
   std::lock_guard lock(graphMutex());
   StreamCapture *capture = nullptr;

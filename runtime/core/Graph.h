@@ -201,6 +201,10 @@ void forgetStreamCapture(Stream *stream);
 /// Adds a node to the capture of `target` after the stream's dependencies;
 /// the node becomes the stream's only dependency.
 cudaError_t captureNode(const StreamTarget &target, std::unique_ptr<GraphNode> node);
+/// A copy or fill on a capturing stream (the parameters already checked):
+/// what a stream-ordered copy or memset does when `target.capture` is set.
+cudaError_t captureMemcpy(const StreamTarget &target, const cudaMemcpy3DParms &params);
+cudaError_t captureMemset(const StreamTarget &target, const cudaMemsetParams &params);
 cudaError_t captureEventRecord(const StreamTarget &target, Event &event, bool external);
 /// cudaStreamWaitEvent with capture in the picture (either side); returns
 /// false in *handled when it is an ordinary wait.

@@ -89,12 +89,8 @@ cudaError_t copy(void *dst, const void *src, size_t count, cudaMemcpyKind kind,
   StreamTarget target;
   if (cudaError_t error = resolveStreamForCapture(stream, &target))
     return error;
-  if (target.capture) {
-    auto node = std::make_unique<GraphNode>();
-    node->type = cudaGraphNodeTypeMemcpy;
-    node->data.memcpy = memcpy1D(dst, src, count, kind);
-    return captureNode(target, std::move(node));
-  }
+  if (target.capture)
+    return captureMemcpy(target, memcpy1D(dst, src, count, kind));
   if (cudaError_t error = usableDevice(target))
     return error;
   if (cudaError_t error = orderSubmission(target))
@@ -131,13 +127,9 @@ cudaError_t fill(void *devPtr, int value, size_t count, cudaStream_t stream) {
   StreamTarget target;
   if (cudaError_t error = resolveStreamForCapture(stream, &target))
     return error;
-  if (target.capture) {
-    auto node = std::make_unique<GraphNode>();
-    node->type = cudaGraphNodeTypeMemset;
-    node->data.memset = {devPtr, count, static_cast<unsigned>(value) & 0xFFu, 1,
-                         count, 1};
-    return captureNode(target, std::move(node));
-  }
+  if (target.capture)
+    return captureMemset(target, {devPtr, count, static_cast<unsigned>(value) & 0xFFu, 1,
+                                  count, 1});
   if (cudaError_t error = usableDevice(target))
     return error;
   if (cudaError_t error = orderSubmission(target))
