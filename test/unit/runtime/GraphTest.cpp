@@ -1328,6 +1328,11 @@ TEST_F(RuntimeCapture, UnsafeCallsInvalidateTheCapture) {
   EXPECT_EQ(cudaMemsetAsync(device, 0, kBytes, nullptr), cudaSuccess);
   void *memory = nullptr;
   EXPECT_EQ(cudaMalloc(&memory, 16), cudaErrorStreamCaptureUnsupported);
+  int word = 0;
+  EXPECT_EQ(cudaMemcpy(&word, device, sizeof word, cudaMemcpyDeviceToHost),
+            cudaErrorStreamCaptureUnsupported);
+  EXPECT_EQ(cudaDeviceSynchronize(), cudaErrorStreamCaptureUnsupported);
+  EXPECT_EQ(cudaFree(device), cudaErrorStreamCaptureUnsupported);
   EXPECT_EQ(cudaStreamEndCapture(nonBlocking, &graph), cudaErrorStreamCaptureInvalidated);
 
   // Relaxed captures allow it, and so does a relaxed thread.
