@@ -1376,3 +1376,48 @@ CUPORT_EXPORT cudaError_t cudaGraphKernelNodeCopyAttributes(cudaGraphNode_t hDst
   dst->data.kernel.attributes = src->data.kernel.attributes;
   return cudaSuccess;
 }
+
+//===----------------------------------------------------------------------===//
+// Graph memory
+//===----------------------------------------------------------------------===//
+// cuport makes no graph allocations (memory allocation nodes are not
+// supported), so every graph memory figure is zero and trimming has nothing
+// to return.
+
+static cudaError_t graphMemoryDevice(int device) {
+  if (cudaError_t error = Runtime::instance().initialize())
+    return error;
+  return Runtime::instance().device(device) ? cudaSuccess : cudaErrorInvalidDevice;
+}
+
+static bool graphMemoryAttribute(cudaGraphMemAttributeType attr) {
+  return attr == cudaGraphMemAttrUsedMemCurrent || attr == cudaGraphMemAttrUsedMemHigh ||
+         attr == cudaGraphMemAttrReservedMemCurrent ||
+         attr == cudaGraphMemAttrReservedMemHigh;
+}
+
+CUPORT_EXPORT cudaError_t cudaDeviceGraphMemTrim(int device) {
+  return recordError(graphMemoryDevice(device));
+}
+
+CUPORT_EXPORT cudaError_t cudaDeviceGetGraphMemAttribute(
+    int device, enum cudaGraphMemAttributeType attr, void *value) {
+  if (cudaError_t error = graphMemoryDevice(device))
+    return recordError(error);
+  if (!value || !graphMemoryAttribute(attr))
+    return recordError(cudaErrorInvalidValue);
+  *static_cast<uint64_t *>(value) = 0;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaDeviceSetGraphMemAttribute(
+    int device, enum cudaGraphMemAttributeType attr, void *value) {
+  if (cudaError_t error = graphMemoryDevice(device))
+    return recordError(error);
+  // Only the high watermarks can be set, and only back to zero.
+  bool resettable =
+      attr == cudaGraphMemAttrUsedMemHigh || attr == cudaGraphMemAttrReservedMemHigh;
+  if (!value || !resettable || *static_cast<uint64_t *>(value) != 0)
+    return recordError(cudaErrorInvalidValue);
+  return cudaSuccess;
+}

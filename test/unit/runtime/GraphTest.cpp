@@ -1093,6 +1093,30 @@ TEST_F(RuntimeGraph, UserObjects) {
   EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
 }
 
+TEST_F(RuntimeGraph, GraphMemoryIsZero) {
+  EXPECT_EQ(cudaDeviceGraphMemTrim(0), cudaSuccess);
+  EXPECT_EQ(cudaDeviceGraphMemTrim(99), cudaErrorInvalidDevice);
+  for (cudaGraphMemAttributeType attr :
+       {cudaGraphMemAttrUsedMemCurrent, cudaGraphMemAttrUsedMemHigh,
+        cudaGraphMemAttrReservedMemCurrent, cudaGraphMemAttrReservedMemHigh}) {
+    uint64_t value = 77;
+    ASSERT_EQ(cudaDeviceGetGraphMemAttribute(0, attr, &value), cudaSuccess);
+    EXPECT_EQ(value, 0u);
+  }
+  uint64_t value = 0;
+  EXPECT_EQ(cudaDeviceGetGraphMemAttribute(0, cudaGraphMemAttrUsedMemCurrent, nullptr),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDeviceGetGraphMemAttribute(-1, cudaGraphMemAttrUsedMemCurrent, &value),
+            cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaDeviceSetGraphMemAttribute(0, cudaGraphMemAttrUsedMemHigh, &value),
+            cudaSuccess);
+  EXPECT_EQ(cudaDeviceSetGraphMemAttribute(0, cudaGraphMemAttrUsedMemCurrent, &value),
+            cudaErrorInvalidValue);
+  value = 5;
+  EXPECT_EQ(cudaDeviceSetGraphMemAttribute(0, cudaGraphMemAttrReservedMemHigh, &value),
+            cudaErrorInvalidValue);
+}
+
 TEST_F(RuntimeGraph, PerThreadVariants) {
   cudaGraph_t graph = nullptr;
   ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
