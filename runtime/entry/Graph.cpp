@@ -61,18 +61,54 @@ cudaGraphNode_t handleOf(const GraphNode *node) {
 }
 
 /// Checks a kernel node's parameters and packs its arguments.
+// The keys of a `extra` array (the driver API's CU_LAUNCH_PARAM_* values):
+// {kBufferPointer, buffer, kBufferSize, &size, kEnd}.
+void *const kExtraEnd = reinterpret_cast<void *>(0x00);
+void *const kExtraBufferPointer = reinterpret_cast<void *>(0x01);
+void *const kExtraBufferSize = reinterpret_cast<void *>(0x02);
+
+/// One pointer per parameter of `func` into an application-packed `extra`
+/// buffer.
+cudaError_t argumentsFromExtra(const void *func, void **extra, std::vector<void *> *out) {
+  void *buffer = nullptr;
+  size_t *size = nullptr;
+  for (size_t i = 0; extra[i] != kExtraEnd; i += 2) {
+    if (extra[i] == kExtraBufferPointer)
+      buffer = extra[i + 1];
+    else if (extra[i] == kExtraBufferSize)
+      size = static_cast<size_t *>(extra[i + 1]);
+    else
+      return cudaErrorInvalidValue;
+  }
+  ResolvedFunction function;
+  if (cudaError_t error = resolveFunction(func, &function))
+    return error;
+  const cuport::backend::KernelInfo &info = function.kernel->info();
+  if (info.params.empty())
+    return cudaSuccess;
+  if (!buffer || !size || *size < info.argBufferSize)
+    return cudaErrorInvalidValue;
+  for (const cuport::backend::ParamLayout &param : info.params)
+    out->push_back(static_cast<std::byte *>(buffer) + param.offset);
+  return cudaSuccess;
+}
+
 cudaError_t makeKernelNode(const cudaKernelNodeParams &params, KernelNodeData *out) {
   KernelRecord *record = params.func ? findFunction(params.func) : nullptr;
   if (!record)
     return cudaErrorInvalidDeviceFunction;
   if (params.kernelParams && params.extra)
     return cudaErrorInvalidValue;
-  if (params.extra)
-    return cudaErrorNotSupported; // packed `extra` buffers are not read yet
+  void **args = params.kernelParams;
+  std::vector<void *> fromExtra;
+  if (params.extra) {
+    if (cudaError_t error = argumentsFromExtra(params.func, params.extra, &fromExtra))
+      return error;
+    args = fromExtra.data();
+  }
   PreparedLaunch prepared;
-  if (cudaError_t error =
-          prepareLaunch(*record, params.gridDim, params.blockDim, params.kernelParams,
-                        params.sharedMemBytes, &prepared))
+  if (cudaError_t error = prepareLaunch(*record, params.gridDim, params.blockDim, args,
+                                        params.sharedMemBytes, &prepared))
     return error;
   out->record = record;
   out->func = params.func;

@@ -281,6 +281,37 @@ TEST_F(RuntimeGraph, KernelNodeRunsWithCopiedArguments) {
   EXPECT_EQ(cudaGraphAddKernelNode(&bad, graph, nullptr, 0, &wrong),
             cudaErrorInvalidValue);
 
+  // Arguments packed by the application into one buffer (`extra`).
+  struct {
+    int *data;
+    int value;
+    int n;
+  } packed{device, 1000, kCount};
+  size_t packedSize = sizeof packed;
+  void *extra[] = {reinterpret_cast<void *>(1), &packed, reinterpret_cast<void *>(2),
+                   &packedSize, nullptr};
+  cudaKernelNodeParams withExtra = params;
+  withExtra.kernelParams = nullptr;
+  withExtra.extra = extra;
+  cudaGraph_t extraGraph = nullptr;
+  ASSERT_EQ(cudaGraphCreate(&extraGraph, 0), cudaSuccess);
+  cudaGraphNode_t extraNode = nullptr;
+  ASSERT_EQ(cudaGraphAddKernelNode(&extraNode, extraGraph, nullptr, 0, &withExtra),
+            cudaSuccess);
+  packed.value = 0; // copied when the node was made
+  run(extraGraph);
+  EXPECT_EQ(readBack(), std::vector<int>(kCount, 1040));
+  withExtra.kernelParams = params.kernelParams;
+  EXPECT_EQ(cudaGraphAddKernelNode(&bad, extraGraph, nullptr, 0, &withExtra),
+            cudaErrorInvalidValue)
+      << "both ways at once";
+  packedSize = 4;
+  withExtra.kernelParams = nullptr;
+  EXPECT_EQ(cudaGraphAddKernelNode(&bad, extraGraph, nullptr, 0, &withExtra),
+            cudaErrorInvalidValue)
+      << "buffer too small";
+  EXPECT_EQ(cudaGraphDestroy(extraGraph), cudaSuccess);
+
   ASSERT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
   EXPECT_EQ(cudaGraphLaunch(exec, stream), cudaErrorInvalidValue);
   EXPECT_EQ(cudaGraphExecDestroy(exec), cudaErrorInvalidValue);
