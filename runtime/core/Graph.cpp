@@ -885,6 +885,8 @@ cudaError_t updateExec(GraphExec &exec, Graph &graph,
   }
   for (auto &[node, index] : fresh.index)
     exec.index[node] = index;
+  for (auto &[node, range] : fresh.childRanges)
+    exec.childRanges[node] = range;
   return cudaSuccess;
 }
 

@@ -278,10 +278,11 @@ cudaError_t nodeFromParams(const cudaGraphNodeParams &params,
       return cudaErrorInvalidValue;
     if (params.graph.ownership == cudaGraphChildGraphOwnershipClone)
       node->child = cloneGraph(*child);
-    else if (params.graph.ownership == cudaGraphChildGraphOwnershipMove)
-      node->child.reset(child);
-    else
+    else if (params.graph.ownership != cudaGraphChildGraphOwnershipMove ||
+             isCaptureGraph(*child))
       return cudaErrorInvalidValue;
+    // A moved graph is attached once the node is in its graph
+    // (cudaGraphAddNode), so a failed call leaves it with the caller.
     break;
   }
   case cudaGraphNodeTypeEmpty:
@@ -788,11 +789,22 @@ CUPORT_EXPORT cudaError_t cudaGraphAddNode(cudaGraphNode_t *pGraphNode, cudaGrap
   Lock lock(graphMutex());
   if (!liveGraph(graph))
     return recordError(cudaErrorInvalidValue);
+  bool move = nodeParams->type == cudaGraphNodeTypeGraph &&
+              nodeParams->graph.ownership == cudaGraphChildGraphOwnershipMove;
+  if (move && nodeParams->graph.graph == graph)
+    return recordError(cudaErrorInvalidValue);
   std::unique_ptr<GraphNode> node;
   if (cudaError_t error = nodeFromParams(*nodeParams, &node))
     return recordError(error);
-  return recordError(
-      addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+  if (cudaError_t error =
+          addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)))
+    return recordError(error);
+  if (move) {
+    GraphNode *added = liveNode(*pGraphNode);
+    added->child.reset(reinterpret_cast<Graph *>(nodeParams->graph.graph));
+    added->child->parent = added;
+  }
+  return cudaSuccess;
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphNodeSetParams(cudaGraphNode_t node,

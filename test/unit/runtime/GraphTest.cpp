@@ -921,6 +921,10 @@ TEST_F(RuntimeGraph, GenericNodeParams) {
   params = {};
   params.type = cudaGraphNodeTypeGraph;
   params.graph = {child, cudaGraphChildGraphOwnershipMove};
+  cudaGraphNode_t failed = nullptr, twice[] = {host, host};
+  EXPECT_EQ(cudaGraphAddNode(&failed, graph, twice, nullptr, 2, &params),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(nodesOf(child).size(), 1u) << "a failed move leaves the graph alone";
   ASSERT_EQ(cudaGraphAddNode(&childNode, graph, &host, nullptr, 1, &params), cudaSuccess);
   cudaGraph_t embedded = nullptr;
   ASSERT_EQ(cudaGraphChildGraphNodeGetGraph(childNode, &embedded), cudaSuccess);
