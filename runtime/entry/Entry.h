@@ -38,7 +38,9 @@ struct PreparedLaunch {
   Device *device = nullptr;
   backend::Kernel *kernel = nullptr;
   std::vector<std::byte> args;
-  std::vector<uint32_t> offsets; ///< of each parameter in `args`
+
+  /// Where each parameter starts in `args`.
+  std::vector<uint32_t> offsets() const;
 };
 cudaError_t prepareLaunch(KernelRecord &record, dim3 grid, dim3 block,
                           void **args, size_t sharedMem, PreparedLaunch *out);

@@ -116,7 +116,7 @@ cudaError_t makeKernelNode(const cudaKernelNodeParams &params, KernelNodeData *o
   out->block = params.blockDim;
   out->sharedMem = params.sharedMemBytes;
   out->args = std::move(prepared.args);
-  out->argOffsets = std::move(prepared.offsets);
+  out->argOffsets = prepared.offsets();
   out->refreshPointers();
   return cudaSuccess;
 }

@@ -63,6 +63,13 @@ static cudaError_t checkConfiguration(const backend::DeviceProperties &props,
   return cudaSuccess;
 }
 
+std::vector<uint32_t> PreparedLaunch::offsets() const {
+  std::vector<uint32_t> starts;
+  for (const backend::ParamLayout &param : kernel->info().params)
+    starts.push_back(param.offset);
+  return starts;
+}
+
 cudaError_t prepareLaunch(KernelRecord &record, dim3 grid, dim3 block,
                           void **args, size_t sharedMem, PreparedLaunch *out) {
   Device *device = nullptr;
@@ -85,13 +92,11 @@ cudaError_t prepareLaunch(KernelRecord &record, dim3 grid, dim3 block,
   out->device = device;
   out->kernel = kernel;
   out->args.assign(info.argBufferSize, std::byte{0});
-  out->offsets.clear();
   for (size_t i = 0; i < info.params.size(); ++i) {
     const backend::ParamLayout &param = info.params[i];
     if (!args[i])
       return cudaErrorInvalidValue;
     std::memcpy(out->args.data() + param.offset, args[i], param.size);
-    out->offsets.push_back(param.offset);
   }
   return cudaSuccess;
 }
@@ -109,7 +114,7 @@ static cudaError_t captureLaunch(const StreamTarget &target, KernelRecord &recor
   kernel.block = block;
   kernel.sharedMem = static_cast<unsigned>(sharedMem);
   kernel.args = std::move(prepared.args);
-  kernel.argOffsets = std::move(prepared.offsets);
+  kernel.argOffsets = prepared.offsets();
   kernel.refreshPointers();
   return captureNode(target, std::move(node));
 }
