@@ -73,8 +73,11 @@ void KernelNodeData::refreshPointers() {
 
 Graph::~Graph() {
   liveGraphs().erase(this);
-  for (auto &node : nodes)
+  for (auto &node : nodes) {
     liveNodes().erase(node.get());
+    if (node->type == cudaGraphNodeTypeMemAlloc)
+      dropGraphAllocation(node->data.dptr);
+  }
   for (auto &[object, count] : userObjects)
     releaseUserObject(object, count);
 }
@@ -727,11 +730,207 @@ cudaError_t submitNode(Device &device, backend::Queue &queue, const ExecNode &no
     return event->recorded ? toCudaError(queue.wait(*event->event)) : cudaSuccess;
   }
   default:
-    return cudaSuccess; // empty nodes
+    // Empty nodes; memory nodes act when submitted (launchExec).
+    return cudaSuccess;
   }
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Graph memory
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+struct GraphAllocation {
+  size_t size = 0;
+  Device *device = nullptr;
+  bool allocated = false; ///< its alloc node was submitted, no free since
+  int holders = 0;        ///< graphs and execs with its alloc node
+};
+
+/// Per device: bytes allocated and reserved now, and their high marks.
+struct GraphMemoryUse {
+  uint64_t used = 0, usedHigh = 0, reserved = 0, reservedHigh = 0;
+};
+
+std::map<const void *, GraphAllocation> &graphAllocations() {
+  static auto *allocations = new std::map<const void *, GraphAllocation>();
+  return *allocations;
+}
+
+std::map<const Device *, GraphMemoryUse> &graphMemoryUse() {
+  static auto *use = new std::map<const Device *, GraphMemoryUse>();
+  return *use;
+}
+
+void account(const Device *device, int64_t usedChange, int64_t reservedChange) {
+  GraphMemoryUse &use = graphMemoryUse()[device];
+  use.used += usedChange;
+  use.reserved += reservedChange;
+  use.usedHigh = std::max(use.usedHigh, use.used);
+  use.reservedHigh = std::max(use.reservedHigh, use.reserved);
+}
+
+void setAllocated(const void *dptr, GraphAllocation &allocation, bool allocated) {
+  if (allocation.allocated == allocated)
+    return;
+  allocation.allocated = allocated;
+  int64_t size = static_cast<int64_t>(allocation.size);
+  account(allocation.device, allocated ? size : -size, 0);
+}
+
+/// Releases the memory of an allocation nothing holds any more.
+void releaseIfUnused(const void *dptr) {
+  auto it = graphAllocations().find(dptr);
+  if (it == graphAllocations().end() || it->second.holders > 0 || it->second.allocated)
+    return;
+  GraphAllocation allocation = it->second;
+  graphAllocations().erase(it);
+  account(allocation.device, 0, -static_cast<int64_t>(allocation.size));
+  table().erase(dptr);
+  allocation.device->backend->release(const_cast<void *>(dptr),
+                                      backend::MemoryKind::Device);
+}
+
+} // namespace
+
+cudaError_t createGraphAllocation(const cudaMemAllocNodeParams &params, void **out) {
+  Runtime &runtime = Runtime::instance();
+  if (cudaError_t error = runtime.initialize())
+    return error;
+  const cudaMemPoolProps &props = params.poolProps;
+  Device *device = props.location.type == cudaMemLocationTypeDevice
+                       ? runtime.device(props.location.id)
+                       : nullptr;
+  if (props.allocType != cudaMemAllocationTypePinned || !device || params.bytesize == 0 ||
+      (params.accessDescCount && !params.accessDescs) ||
+      params.accessDescCount > size_t(runtime.deviceCount()))
+    return cudaErrorInvalidValue;
+  for (size_t i = 0; i < params.accessDescCount; ++i) {
+    const cudaMemAccessDesc &access = params.accessDescs[i];
+    if (access.location.type != cudaMemLocationTypeDevice ||
+        !runtime.device(access.location.id) ||
+        (access.flags != cudaMemAccessFlagsProtNone &&
+         access.flags != cudaMemAccessFlagsProtRead &&
+         access.flags != cudaMemAccessFlagsProtReadWrite))
+      return cudaErrorInvalidValue;
+  }
+  void *memory = nullptr;
+  if (device->backend->allocate(params.bytesize, backend::MemoryKind::Device, &memory) !=
+      backend::Status::Success)
+    return cudaErrorMemoryAllocation;
+  table().insert({reinterpret_cast<uintptr_t>(memory), params.bytesize,
+                  backend::MemoryKind::Device, device->ordinal});
+  graphAllocations()[memory] = {params.bytesize, device, false, 1};
+  account(device, 0, static_cast<int64_t>(params.bytesize));
+  *out = memory;
+  return cudaSuccess;
+}
+
+void dropGraphAllocation(void *dptr) {
+  auto it = graphAllocations().find(dptr);
+  if (it == graphAllocations().end())
+    return;
+  --it->second.holders;
+  releaseIfUnused(dptr);
+}
+
+bool isGraphAllocation(const void *dptr) { return graphAllocations().count(dptr) > 0; }
+
+bool freeGraphAllocation(void *dptr, cudaError_t *result) {
+  std::lock_guard lock(graphMutex());
+  auto it = graphAllocations().find(dptr);
+  if (it == graphAllocations().end())
+    return false;
+  if (!it->second.allocated) {
+    *result = cudaErrorInvalidValue; // not allocated: freed already
+    return true;
+  }
+  // Freeing waits for the device: running work may still use the memory.
+  *result = it->second.device->synchronize();
+  setAllocated(dptr, it->second, false);
+  releaseIfUnused(dptr);
+  return true;
+}
+
+void forgetGraphAllocations(const Device &device) {
+  std::lock_guard lock(graphMutex());
+  std::erase_if(graphAllocations(),
+                [&](const auto &entry) { return entry.second.device == &device; });
+  graphMemoryUse().erase(&device);
+}
+
+bool hasMemoryNodes(const Graph &graph) {
+  return std::any_of(graph.nodes.begin(), graph.nodes.end(), [](const auto &node) {
+    return node->type == cudaGraphNodeTypeMemAlloc ||
+           node->type == cudaGraphNodeTypeMemFree;
+  });
+}
+
+uint64_t graphMemoryFigure(const Device &device, cudaGraphMemAttributeType attr) {
+  std::lock_guard lock(graphMutex());
+  const GraphMemoryUse &use = graphMemoryUse()[&device];
+  switch (attr) {
+  case cudaGraphMemAttrUsedMemCurrent:
+    return use.used;
+  case cudaGraphMemAttrUsedMemHigh:
+    return use.usedHigh;
+  case cudaGraphMemAttrReservedMemCurrent:
+    return use.reserved;
+  case cudaGraphMemAttrReservedMemHigh:
+    return use.reservedHigh;
+  }
+  return 0;
+}
+
+void resetGraphMemoryHigh(const Device &device, cudaGraphMemAttributeType attr) {
+  std::lock_guard lock(graphMutex());
+  GraphMemoryUse &use = graphMemoryUse()[&device];
+  if (attr == cudaGraphMemAttrUsedMemHigh)
+    use.usedHigh = use.used;
+  else if (attr == cudaGraphMemAttrReservedMemHigh)
+    use.reservedHigh = use.reserved;
+}
+
+/// An exec holds the allocations of its alloc nodes; a graph with memory
+/// nodes has one exec at a time.
+static cudaError_t holdGraphAllocations(GraphExec &exec) {
+  for (const ExecNode &node : exec.nodes) {
+    if (node.type != cudaGraphNodeTypeMemAlloc)
+      continue;
+    auto it = graphAllocations().find(node.data.dptr);
+    if (it != graphAllocations().end() && it->second.holders > 1)
+      return cudaErrorNotSupported; // instantiated already
+  }
+  for (const ExecNode &node : exec.nodes)
+    if (node.type == cudaGraphNodeTypeMemAlloc)
+      ++graphAllocations()[node.data.dptr].holders;
+  return cudaSuccess;
+}
+
+/// The allocations a launch makes and frees, in submission order. An
+/// allocation still allocated from the last launch is an error, unless the
+/// exec frees it on launch (cudaGraphInstantiateFlagAutoFreeOnLaunch).
+static cudaError_t applyMemoryNodes(GraphExec &exec) {
+  bool autoFree = exec.flags & cudaGraphInstantiateFlagAutoFreeOnLaunch;
+  for (const ExecNode &node : exec.nodes) {
+    if (node.type != cudaGraphNodeTypeMemAlloc)
+      continue;
+    auto it = graphAllocations().find(node.data.dptr);
+    if (it != graphAllocations().end() && it->second.allocated && !autoFree)
+      return cudaErrorInvalidValue;
+  }
+  for (const ExecNode &node : exec.nodes) {
+    if (node.type != cudaGraphNodeTypeMemAlloc && node.type != cudaGraphNodeTypeMemFree)
+      continue;
+    auto it = graphAllocations().find(node.data.dptr);
+    if (it != graphAllocations().end())
+      setAllocated(node.data.dptr, it->second, node.type == cudaGraphNodeTypeMemAlloc);
+  }
+  return cudaSuccess;
+}
 
 void prepareExecNode(ExecNode &node) {
   node.pattern.clear();
@@ -773,8 +972,14 @@ cudaError_t instantiate(Graph &graph, unsigned long long flags, GraphExec **out,
   exec->flags = flags;
   if (cudaError_t error = buildExec(graph, *exec, errorNode))
     return error;
-  if (device->backend->createEvent(&exec->done) != backend::Status::Success)
+  if (cudaError_t error = holdGraphAllocations(*exec))
+    return error;
+  if (device->backend->createEvent(&exec->done) != backend::Status::Success) {
+    for (const ExecNode &node : exec->nodes)
+      if (node.type == cudaGraphNodeTypeMemAlloc)
+        dropGraphAllocation(node.data.dptr);
     return cudaErrorMemoryAllocation;
+  }
   for (auto &[object, count] : graph.userObjects) {
     object->references.fetch_add(static_cast<long long>(count));
     exec->userObjects[object] = count;
@@ -814,7 +1019,13 @@ cudaError_t launchExec(GraphExec &exec, cudaStream_t stream) {
   if (target.device != exec.device)
     return cudaErrorInvalidValue;
   if (target.capture) {
-    // Launched into a capture: the exec's graph becomes a child graph node.
+    // Launched into a capture: the exec's graph becomes a child graph node
+    // (which graphs with memory nodes cannot be).
+    if (std::any_of(exec.nodes.begin(), exec.nodes.end(), [](const ExecNode &node) {
+          return node.type == cudaGraphNodeTypeMemAlloc ||
+                 node.type == cudaGraphNodeTypeMemFree;
+        }))
+      return cudaErrorNotSupported;
     auto node = std::make_unique<GraphNode>();
     node->type = cudaGraphNodeTypeGraph;
     node->child = graphOfExec(exec);
@@ -823,6 +1034,8 @@ cudaError_t launchExec(GraphExec &exec, cudaStream_t stream) {
   if (target.device->sticky != cudaSuccess)
     return target.device->sticky;
   if (cudaError_t error = orderSubmission(target))
+    return error;
+  if (cudaError_t error = applyMemoryNodes(exec))
     return error;
   // Launches of one exec run one after the other, whatever their streams.
   if (exec.launched && target.queue->wait(*exec.done) != backend::Status::Success)
@@ -844,6 +1057,9 @@ void waitForExec(GraphExec &exec) {
 void destroyExec(GraphExec *exec) {
   liveExecs().erase(exec);
   waitForExec(*exec);
+  for (const ExecNode &node : exec->nodes)
+    if (node.type == cudaGraphNodeTypeMemAlloc)
+      dropGraphAllocation(node.data.dptr);
   exec->device->backend->destroyEvent(exec->done);
   for (auto &[object, count] : exec->userObjects)
     releaseUserObject(object, count);
@@ -862,6 +1078,12 @@ cudaError_t updateExec(GraphExec &exec, Graph &graph,
   };
   if (buildExec(graph, fresh, &errorNode) != cudaSuccess)
     return fail(cudaGraphExecUpdateError, errorNode);
+  if (hasMemoryNodes(graph) ||
+      std::any_of(exec.nodes.begin(), exec.nodes.end(), [](const ExecNode &node) {
+        return node.type == cudaGraphNodeTypeMemAlloc ||
+               node.type == cudaGraphNodeTypeMemFree;
+      }))
+    return fail(cudaGraphExecUpdateErrorNotSupported, nullptr);
   std::vector<const GraphNode *> sourceOf(fresh.nodes.size());
   for (auto &[node, index] : fresh.index)
     sourceOf[index] = node;

@@ -82,6 +82,12 @@ struct NodeData {
   cudaMemsetParams memset{};
   cudaHostNodeParams host{};
   cudaEvent_t event = nullptr; ///< event record and event wait nodes
+  /// Memory allocation and free nodes: the allocation's address.
+  void *dptr = nullptr;
+  /// Memory allocation nodes: what cudaGraphMemAllocNodeGetParams reports
+  /// (`alloc.accessDescs` is refreshed to point into `accessDescs`).
+  cudaMemAllocNodeParams alloc{};
+  std::vector<cudaMemAccessDesc> accessDescs;
 };
 
 struct GraphNode {
@@ -243,6 +249,31 @@ void waitForExec(GraphExec &exec);
 void prepareExecNode(ExecNode &node);
 
 void releaseUserObject(UserObject *object, unsigned long long count);
+
+//===--- Graph memory ------------------------------------------------------===//
+//
+// A memory allocation node gets its memory when it is made: the address is
+// fixed from then on, across instantiations and launches, as CUDA promises.
+// The allocation is "allocated" from the submission of its alloc node to
+// that of a free node (or cudaFree / cudaFreeAsync); the memory stays
+// reserved while the node's graph or an exec of it holds it, or while it is
+// allocated, and is released when neither is true. Graphs with memory nodes
+// cannot be cloned, embedded as child graphs, have nodes or edges removed,
+// or be instantiated twice at once (CUDA's restrictions).
+
+/// Checks the parameters and reserves the memory of a new allocation node.
+cudaError_t createGraphAllocation(const cudaMemAllocNodeParams &params, void **out);
+/// A graph or exec lets go of an allocation node's memory.
+void dropGraphAllocation(void *dptr);
+bool isGraphAllocation(const void *dptr);
+/// cudaFree of a graph allocation (false: `dptr` is none; nothing done).
+bool freeGraphAllocation(void *dptr, cudaError_t *result);
+/// cudaDeviceReset released every allocation of `device`.
+void forgetGraphAllocations(const Device &device);
+bool hasMemoryNodes(const Graph &graph);
+/// cudaDeviceGetGraphMemAttribute's figures for `device`.
+uint64_t graphMemoryFigure(const Device &device, cudaGraphMemAttributeType attr);
+void resetGraphMemoryHigh(const Device &device, cudaGraphMemAttributeType attr);
 
 } // namespace cuport::rt
 

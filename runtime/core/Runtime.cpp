@@ -142,6 +142,7 @@ void Runtime::resetDevice(Device &device) {
     if (!allocation.isSymbol)
       device.backend->release(reinterpret_cast<void *>(allocation.base),
                               allocation.kind);
+  forgetGraphAllocations(device); // released with the allocations above
   modules_.resetDevice(device);
   device.resetContextState();
 }

@@ -11,8 +11,8 @@
 // graphMutex() while it reads or changes graph state.
 //
 // Supported node kinds: kernel, memcpy (linear memory, pitched 3D; not CUDA
-// arrays), memset, host, child graph, empty, event record, event wait.
-// Memory allocation/free, conditional and external semaphore nodes are
+// arrays), memset, host, child graph, empty, event record, event wait,
+// memory allocation and free. Conditional and external semaphore nodes are
 // cudaErrorNotSupported.
 //
 //===----------------------------------------------------------------------===//
@@ -274,7 +274,7 @@ cudaError_t nodeFromParams(const cudaGraphNodeParams &params,
     break;
   case cudaGraphNodeTypeGraph: {
     Graph *child = liveGraph(params.graph.graph);
-    if (!child || child->parent)
+    if (!child || child->parent || hasMemoryNodes(*child))
       return cudaErrorInvalidValue;
     if (params.graph.ownership == cudaGraphChildGraphOwnershipClone)
       node->child = cloneGraph(*child);
@@ -350,6 +350,44 @@ cudaError_t applyParams(cudaGraphNodeType type, const cudaGraphNodeParams &param
   default:
     return cudaErrorNotSupported;
   }
+}
+
+/// Adds an allocation node; `params.dptr` receives the fixed address.
+cudaError_t addMemAllocNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
+                            const cudaGraphNode_t *pDependencies, size_t numDependencies,
+                            cudaMemAllocNodeParams &params) {
+  if (!pGraphNode || !liveGraph(graph))
+    return cudaErrorInvalidValue;
+  void *dptr = nullptr;
+  if (cudaError_t error = createGraphAllocation(params, &dptr))
+    return error;
+  auto node = newNode(cudaGraphNodeTypeMemAlloc);
+  node->data.dptr = dptr;
+  node->data.accessDescs.assign(params.accessDescs,
+                                params.accessDescs + params.accessDescCount);
+  node->data.alloc = params;
+  node->data.alloc.dptr = dptr;
+  if (cudaError_t error =
+          addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node))) {
+    dropGraphAllocation(dptr);
+    return error;
+  }
+  params.dptr = dptr;
+  return cudaSuccess;
+}
+
+cudaError_t addMemFreeNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
+                           const cudaGraphNode_t *pDependencies, size_t numDependencies,
+                           void *dptr) {
+  Graph *target = liveGraph(graph);
+  if (!target || !isGraphAllocation(dptr))
+    return cudaErrorInvalidValue;
+  for (const auto &node : target->nodes)
+    if (node->type == cudaGraphNodeTypeMemFree && node->data.dptr == dptr)
+      return cudaErrorInvalidValue; // freed twice in one graph
+  auto node = newNode(cudaGraphNodeTypeMemFree);
+  node->data.dptr = dptr;
+  return addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node));
 }
 
 constexpr unsigned long long kInstantiateFlags =
@@ -661,7 +699,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddChildGraphNode(cudaGraphNode_t *pGraphNode
                                                      cudaGraph_t childGraph) {
   Lock lock(graphMutex());
   Graph *child = liveGraph(childGraph);
-  if (!child || childGraph == graph)
+  if (!child || childGraph == graph || hasMemoryNodes(*child))
     return recordError(cudaErrorInvalidValue);
   auto node = newNode(cudaGraphNodeTypeGraph);
   node->child = cloneGraph(*child);
@@ -789,6 +827,19 @@ CUPORT_EXPORT cudaError_t cudaGraphAddNode(cudaGraphNode_t *pGraphNode, cudaGrap
   Lock lock(graphMutex());
   if (!liveGraph(graph))
     return recordError(cudaErrorInvalidValue);
+  if (nodeParams->type == cudaGraphNodeTypeMemAlloc) {
+    cudaMemAllocNodeParams alloc{
+        nodeParams->alloc.poolProps, nodeParams->alloc.accessDescs,
+        nodeParams->alloc.accessDescCount, nodeParams->alloc.bytesize, nullptr};
+    cudaError_t error =
+        addMemAllocNode(pGraphNode, graph, pDependencies, numDependencies, alloc);
+    if (error == cudaSuccess)
+      nodeParams->alloc.dptr = alloc.dptr;
+    return recordError(error);
+  }
+  if (nodeParams->type == cudaGraphNodeTypeMemFree)
+    return recordError(addMemFreeNode(pGraphNode, graph, pDependencies, numDependencies,
+                                      nodeParams->free.dptr));
   bool move = nodeParams->type == cudaGraphNodeTypeGraph &&
               nodeParams->graph.ownership == cudaGraphChildGraphOwnershipMove;
   if (move && nodeParams->graph.graph == graph)
@@ -841,7 +892,7 @@ CUPORT_EXPORT cudaError_t cudaGraphClone(cudaGraph_t *pGraphClone,
                                          cudaGraph_t originalGraph) {
   Lock lock(graphMutex());
   Graph *original = liveGraph(originalGraph);
-  if (!pGraphClone || !original)
+  if (!pGraphClone || !original || hasMemoryNodes(*original))
     return recordError(cudaErrorInvalidValue);
   *pGraphClone = reinterpret_cast<cudaGraph_t>(cloneGraph(*original).release());
   return cudaSuccess;
@@ -991,6 +1042,8 @@ CUPORT_EXPORT cudaError_t cudaGraphRemoveDependencies(cudaGraph_t graph,
   if (cudaError_t error =
           checkEdges(liveGraph(graph), from, to, edgeData, numDependencies, true))
     return recordError(error);
+  if (numDependencies && hasMemoryNodes(*liveGraph(graph)))
+    return recordError(cudaErrorNotSupported); // CUDA forbids it there
   for (size_t i = 0; i < numDependencies; ++i) {
     auto *source = reinterpret_cast<GraphNode *>(from[i]);
     auto *target = reinterpret_cast<GraphNode *>(to[i]);
@@ -1005,6 +1058,8 @@ CUPORT_EXPORT cudaError_t cudaGraphDestroyNode(cudaGraphNode_t node) {
   GraphNode *target = liveNode(node);
   if (!target)
     return recordError(cudaErrorInvalidValue);
+  if (hasMemoryNodes(*target->graph))
+    return recordError(cudaErrorNotSupported); // CUDA forbids it there
   destroyNode(target);
   return cudaSuccess;
 }
@@ -1428,14 +1483,14 @@ CUPORT_EXPORT cudaError_t cudaGraphKernelNodeCopyAttributes(cudaGraphNode_t hDst
 //===----------------------------------------------------------------------===//
 // Graph memory
 //===----------------------------------------------------------------------===//
-// cuport makes no graph allocations (memory allocation nodes are not
-// supported), so every graph memory figure is zero and trimming has nothing
-// to return.
 
-static cudaError_t graphMemoryDevice(int device) {
+static cudaError_t graphMemoryDevice(int device, Device **out = nullptr) {
   if (cudaError_t error = Runtime::instance().initialize())
     return error;
-  return Runtime::instance().device(device) ? cudaSuccess : cudaErrorInvalidDevice;
+  Device *found = Runtime::instance().device(device);
+  if (out)
+    *out = found;
+  return found ? cudaSuccess : cudaErrorInvalidDevice;
 }
 
 static bool graphMemoryAttribute(cudaGraphMemAttributeType attr) {
@@ -1444,6 +1499,8 @@ static bool graphMemoryAttribute(cudaGraphMemAttributeType attr) {
          attr == cudaGraphMemAttrReservedMemHigh;
 }
 
+// Trimming returns memory no graph holds: cuport releases such memory as
+// soon as it is unused, so there is nothing left to trim.
 CUPORT_EXPORT cudaError_t cudaDeviceGraphMemTrim(int device) {
   return recordError(graphMemoryDevice(device));
 }
@@ -1454,7 +1511,9 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetGraphMemAttribute(
     return recordError(error);
   if (!value || !graphMemoryAttribute(attr))
     return recordError(cudaErrorInvalidValue);
-  *static_cast<uint64_t *>(value) = 0;
+  Device *target = nullptr;
+  graphMemoryDevice(device, &target);
+  *static_cast<uint64_t *>(value) = graphMemoryFigure(*target, attr);
   return cudaSuccess;
 }
 
@@ -1462,10 +1521,59 @@ CUPORT_EXPORT cudaError_t cudaDeviceSetGraphMemAttribute(
     int device, enum cudaGraphMemAttributeType attr, void *value) {
   if (cudaError_t error = graphMemoryDevice(device))
     return recordError(error);
-  // Only the high watermarks can be set, and only back to zero.
+  // Only the high watermarks can be set, and only to zero (which resets them).
   bool resettable =
       attr == cudaGraphMemAttrUsedMemHigh || attr == cudaGraphMemAttrReservedMemHigh;
   if (!value || !resettable || *static_cast<uint64_t *>(value) != 0)
     return recordError(cudaErrorInvalidValue);
+  Device *target = nullptr;
+  graphMemoryDevice(device, &target);
+  resetGraphMemoryHigh(*target, attr); // back to the current figure
+  return cudaSuccess;
+}
+
+//===----------------------------------------------------------------------===//
+// Memory allocation and free nodes
+//===----------------------------------------------------------------------===//
+
+CUPORT_EXPORT cudaError_t cudaGraphAddMemAllocNode(
+    cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
+    size_t numDependencies, struct cudaMemAllocNodeParams *nodeParams) {
+  if (!nodeParams)
+    return recordError(cudaErrorInvalidValue);
+  Lock lock(graphMutex());
+  return recordError(
+      addMemAllocNode(pGraphNode, graph, pDependencies, numDependencies, *nodeParams));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphMemAllocNodeGetParams(
+    cudaGraphNode_t node, struct cudaMemAllocNodeParams *params_out) {
+  Lock lock(graphMutex());
+  GraphNode *alloc = nodeOfType(node, cudaGraphNodeTypeMemAlloc);
+  if (!alloc || !params_out)
+    return recordError(cudaErrorInvalidValue);
+  *params_out = alloc->data.alloc;
+  params_out->accessDescs =
+      alloc->data.accessDescs.empty() ? nullptr : alloc->data.accessDescs.data();
+  params_out->accessDescCount = alloc->data.accessDescs.size();
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddMemFreeNode(cudaGraphNode_t *pGraphNode,
+                                                  cudaGraph_t graph,
+                                                  const cudaGraphNode_t *pDependencies,
+                                                  size_t numDependencies, void *dptr) {
+  Lock lock(graphMutex());
+  return recordError(
+      addMemFreeNode(pGraphNode, graph, pDependencies, numDependencies, dptr));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphMemFreeNodeGetParams(cudaGraphNode_t node,
+                                                        void *dptr_out) {
+  Lock lock(graphMutex());
+  GraphNode *free = nodeOfType(node, cudaGraphNodeTypeMemFree);
+  if (!free || !dptr_out)
+    return recordError(cudaErrorInvalidValue);
+  *static_cast<void **>(dptr_out) = free->data.dptr;
   return cudaSuccess;
 }

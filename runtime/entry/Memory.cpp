@@ -166,6 +166,8 @@ cudaError_t release(void *pointer, MemoryKind kind) {
     return cudaSuccess;
   if (cudaError_t error = checkCaptureSafe())
     return error;
+  if (cudaError_t result; kind == MemoryKind::Device && freeGraphAllocation(pointer, &result))
+    return result;
   std::optional<Allocation> allocation = table().find(pointer);
   if (!allocation || allocation->base != reinterpret_cast<uintptr_t>(pointer) ||
       allocation->kind != kind || allocation->isSymbol)

@@ -954,10 +954,34 @@ TEST_F(RuntimeGraph, GenericNodeParams) {
 
   // Kinds cuport does not model.
   params = {};
-  params.type = cudaGraphNodeTypeMemAlloc;
+  params.type = cudaGraphNodeTypeExtSemaphoreSignal;
   cudaGraphNode_t bad = nullptr;
   EXPECT_EQ(cudaGraphAddNode(&bad, graph, nullptr, nullptr, 0, &params),
             cudaErrorNotSupported);
+  params.type = cudaGraphNodeTypeMemAlloc; // with no size
+  EXPECT_EQ(cudaGraphAddNode(&bad, graph, nullptr, nullptr, 0, &params),
+            cudaErrorInvalidValue);
+
+  // Memory nodes through the generic call.
+  cudaGraph_t memoryGraph = nullptr;
+  ASSERT_EQ(cudaGraphCreate(&memoryGraph, 0), cudaSuccess);
+  params = {};
+  params.type = cudaGraphNodeTypeMemAlloc;
+  params.alloc.poolProps.allocType = cudaMemAllocationTypePinned;
+  params.alloc.poolProps.location = {cudaMemLocationTypeDevice, 0};
+  params.alloc.bytesize = 4096;
+  cudaGraphNode_t allocNode = nullptr, freeNode = nullptr;
+  ASSERT_EQ(cudaGraphAddNode(&allocNode, memoryGraph, nullptr, nullptr, 0, &params),
+            cudaSuccess);
+  void *dptr = params.alloc.dptr;
+  ASSERT_NE(dptr, nullptr);
+  params = {};
+  params.type = cudaGraphNodeTypeMemFree;
+  params.free.dptr = dptr;
+  ASSERT_EQ(cudaGraphAddNode(&freeNode, memoryGraph, &allocNode, nullptr, 1, &params),
+            cudaSuccess);
+  run(memoryGraph);
+  EXPECT_EQ(cudaGraphDestroy(memoryGraph), cudaSuccess);
   params.type = cudaGraphNodeTypeConditional;
   EXPECT_EQ(cudaGraphAddNode(&bad, graph, nullptr, nullptr, 0, &params),
             cudaErrorNotSupported);
@@ -1128,28 +1152,149 @@ TEST_F(RuntimeGraph, UserObjects) {
   EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
 }
 
-TEST_F(RuntimeGraph, GraphMemoryIsZero) {
+uint64_t graphMemory(cudaGraphMemAttributeType attr) {
+  uint64_t value = ~0ull;
+  EXPECT_EQ(cudaDeviceGetGraphMemAttribute(0, attr, &value), cudaSuccess);
+  return value;
+}
+
+TEST_F(RuntimeGraph, MemoryNodes) {
+  const uint64_t usedBefore = graphMemory(cudaGraphMemAttrUsedMemCurrent);
+  const uint64_t reservedBefore = graphMemory(cudaGraphMemAttrReservedMemCurrent);
+  std::vector<int> output(kCount, -1);
+
+  // alloc -> memset -> add(3) -> copy out -> free
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  cudaMemAccessDesc access{};
+  access.location = {cudaMemLocationTypeDevice, 0};
+  access.flags = cudaMemAccessFlagsProtReadWrite;
+  cudaMemAllocNodeParams alloc{};
+  alloc.poolProps.allocType = cudaMemAllocationTypePinned;
+  alloc.poolProps.location = {cudaMemLocationTypeDevice, 0};
+  alloc.accessDescs = &access;
+  alloc.accessDescCount = 1;
+  alloc.bytesize = kBytes;
+  cudaGraphNode_t allocNode = nullptr, fill = nullptr, kernel = nullptr, copy = nullptr,
+                  freeNode = nullptr;
+  ASSERT_EQ(cudaGraphAddMemAllocNode(&allocNode, graph, nullptr, 0, &alloc), cudaSuccess);
+  ASSERT_NE(alloc.dptr, nullptr);
+  int *memory = static_cast<int *>(alloc.dptr);
+  EXPECT_EQ(graphMemory(cudaGraphMemAttrReservedMemCurrent), reservedBefore + kBytes);
+  EXPECT_EQ(graphMemory(cudaGraphMemAttrUsedMemCurrent), usedBefore) << "not run yet";
+
+  cudaMemsetParams memset{memory, 0, 0, 4, kCount, 1};
+  ASSERT_EQ(cudaGraphAddMemsetNode(&fill, graph, &allocNode, 1, &memset), cudaSuccess);
+  Arguments add{memory, 3};
+  cudaKernelNodeParams params = kernelNode(addKernel(), add);
+  ASSERT_EQ(cudaGraphAddKernelNode(&kernel, graph, &fill, 1, &params), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddMemcpyNode1D(&copy, graph, &kernel, 1, output.data(), memory,
+                                     kBytes, cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  ASSERT_EQ(cudaGraphAddMemFreeNode(&freeNode, graph, &copy, 1, memory), cudaSuccess);
+  EXPECT_EQ(typeOf(allocNode), cudaGraphNodeTypeMemAlloc);
+  EXPECT_EQ(typeOf(freeNode), cudaGraphNodeTypeMemFree);
+
+  cudaMemAllocNodeParams stored{};
+  ASSERT_EQ(cudaGraphMemAllocNodeGetParams(allocNode, &stored), cudaSuccess);
+  EXPECT_EQ(stored.dptr, memory);
+  EXPECT_EQ(stored.bytesize, kBytes);
+  ASSERT_EQ(stored.accessDescCount, 1u);
+  EXPECT_EQ(stored.accessDescs[0].flags, cudaMemAccessFlagsProtReadWrite);
+  void *freed = nullptr;
+  ASSERT_EQ(cudaGraphMemFreeNodeGetParams(freeNode, &freed), cudaSuccess);
+  EXPECT_EQ(freed, memory);
+
+  // CUDA's restrictions on graphs with memory nodes.
+  cudaGraphNode_t bad = nullptr;
+  EXPECT_EQ(cudaGraphAddMemFreeNode(&bad, graph, nullptr, 0, memory),
+            cudaErrorInvalidValue)
+      << "freed twice in one graph";
+  EXPECT_EQ(cudaGraphAddMemFreeNode(&bad, graph, nullptr, 0, device),
+            cudaErrorInvalidValue)
+      << "not a graph allocation";
+  cudaGraph_t clone = nullptr;
+  EXPECT_EQ(cudaGraphClone(&clone, graph), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphDestroyNode(kernel), cudaErrorNotSupported);
+  cudaGraph_t parent = nullptr;
+  ASSERT_EQ(cudaGraphCreate(&parent, 0), cudaSuccess);
+  EXPECT_EQ(cudaGraphAddChildGraphNode(&bad, parent, nullptr, 0, graph),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphDestroy(parent), cudaSuccess);
+  cudaMemAllocNodeParams wrong = alloc;
+  wrong.bytesize = 0;
+  EXPECT_EQ(cudaGraphAddMemAllocNode(&bad, graph, nullptr, 0, &wrong),
+            cudaErrorInvalidValue);
+  wrong = alloc;
+  wrong.poolProps.location.id = 42;
+  EXPECT_EQ(cudaGraphAddMemAllocNode(&bad, graph, nullptr, 0, &wrong),
+            cudaErrorInvalidValue);
+
+  // Same address every launch; the allocation is gone after each.
+  cudaGraphExec_t exec = nullptr;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  cudaGraphExec_t second = nullptr;
+  EXPECT_EQ(cudaGraphInstantiate(&second, graph, 0), cudaErrorNotSupported)
+      << "one instantiation at a time";
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(nullptr), cudaSuccess);
+  EXPECT_EQ(output, std::vector<int>(kCount, 3));
+  EXPECT_EQ(graphMemory(cudaGraphMemAttrUsedMemCurrent), usedBefore);
+  EXPECT_GE(graphMemory(cudaGraphMemAttrUsedMemHigh), usedBefore + kBytes);
+  ASSERT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(graphMemory(cudaGraphMemAttrReservedMemCurrent), reservedBefore)
+      << "released with its graph";
+
+  // An allocation the graph does not free outlives the launch, blocks a
+  // relaunch until freed, and is freed by cudaFree.
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddMemAllocNode(&allocNode, graph, nullptr, 0, &alloc), cudaSuccess);
+  memory = static_cast<int *>(alloc.dptr);
+  memset.dst = memory;
+  memset.value = 9;
+  ASSERT_EQ(cudaGraphAddMemsetNode(&fill, graph, &allocNode, 1, &memset), cudaSuccess);
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
+  EXPECT_EQ(graphMemory(cudaGraphMemAttrUsedMemCurrent), usedBefore + kBytes);
+  EXPECT_EQ(readBack(memory), std::vector<int>(kCount, 9)) << "usable after the graph";
+  EXPECT_EQ(cudaGraphLaunch(exec, nullptr), cudaErrorInvalidValue) << "still allocated";
+  ASSERT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  ASSERT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(readBack(memory), std::vector<int>(kCount, 9)) << "outlives its graph";
+  ASSERT_EQ(cudaFree(memory), cudaSuccess);
+  EXPECT_EQ(graphMemory(cudaGraphMemAttrUsedMemCurrent), usedBefore);
+  EXPECT_EQ(graphMemory(cudaGraphMemAttrReservedMemCurrent), reservedBefore);
+  EXPECT_EQ(cudaFree(memory), cudaErrorInvalidValue) << "freed already";
+
+  // With cudaGraphInstantiateFlagAutoFreeOnLaunch a relaunch frees it.
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddMemAllocNode(&allocNode, graph, nullptr, 0, &alloc), cudaSuccess);
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, cudaGraphInstantiateFlagAutoFreeOnLaunch),
+            cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaFree(alloc.dptr), cudaSuccess);
+  ASSERT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  ASSERT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+
+  // Trimming and the watermarks.
   EXPECT_EQ(cudaDeviceGraphMemTrim(0), cudaSuccess);
   EXPECT_EQ(cudaDeviceGraphMemTrim(99), cudaErrorInvalidDevice);
-  for (cudaGraphMemAttributeType attr :
-       {cudaGraphMemAttrUsedMemCurrent, cudaGraphMemAttrUsedMemHigh,
-        cudaGraphMemAttrReservedMemCurrent, cudaGraphMemAttrReservedMemHigh}) {
-    uint64_t value = 77;
-    ASSERT_EQ(cudaDeviceGetGraphMemAttribute(0, attr, &value), cudaSuccess);
-    EXPECT_EQ(value, 0u);
-  }
-  uint64_t value = 0;
+  uint64_t zero = 0;
+  ASSERT_EQ(cudaDeviceSetGraphMemAttribute(0, cudaGraphMemAttrUsedMemHigh, &zero),
+            cudaSuccess);
+  EXPECT_EQ(graphMemory(cudaGraphMemAttrUsedMemHigh), usedBefore);
+  EXPECT_EQ(cudaDeviceSetGraphMemAttribute(0, cudaGraphMemAttrUsedMemCurrent, &zero),
+            cudaErrorInvalidValue);
+  uint64_t five = 5;
+  EXPECT_EQ(cudaDeviceSetGraphMemAttribute(0, cudaGraphMemAttrReservedMemHigh, &five),
+            cudaErrorInvalidValue);
   EXPECT_EQ(cudaDeviceGetGraphMemAttribute(0, cudaGraphMemAttrUsedMemCurrent, nullptr),
             cudaErrorInvalidValue);
-  EXPECT_EQ(cudaDeviceGetGraphMemAttribute(-1, cudaGraphMemAttrUsedMemCurrent, &value),
+  EXPECT_EQ(cudaDeviceGetGraphMemAttribute(-1, cudaGraphMemAttrUsedMemCurrent, &zero),
             cudaErrorInvalidDevice);
-  EXPECT_EQ(cudaDeviceSetGraphMemAttribute(0, cudaGraphMemAttrUsedMemHigh, &value),
-            cudaSuccess);
-  EXPECT_EQ(cudaDeviceSetGraphMemAttribute(0, cudaGraphMemAttrUsedMemCurrent, &value),
-            cudaErrorInvalidValue);
-  value = 5;
-  EXPECT_EQ(cudaDeviceSetGraphMemAttribute(0, cudaGraphMemAttrReservedMemHigh, &value),
-            cudaErrorInvalidValue);
 }
 
 TEST_F(RuntimeGraph, PerThreadVariants) {
