@@ -9,6 +9,16 @@
 // device sees is host-addressable; kernels are compiled by KernelCompiler
 // and run by CpuQueue on the shared WorkerPool.
 //
+// CUPORT_CPU_DEVICES=N (default 1, at most 64) makes the plugin report N
+// devices. They share the process's one WorkerPool rather than splitting
+// it: launches from different devices already share the workers the way
+// launches from different streams do, each device keeps reporting every
+// worker as a multiprocessor (so occupancy and grid sizing stay the same
+// whatever N is), and a program that drives one device at a time keeps the
+// whole machine. Each device has its own memory accounting (what it has
+// allocated), its own JIT (modules load per device, with their own
+// __device__ variables) and creates its own queues and events.
+//
 //===----------------------------------------------------------------------===//
 #include "CpuQueue.h"
 #include "KernelCompiler.h"
@@ -23,6 +33,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <unordered_map>
+#include <vector>
 #include <unistd.h>
 
 namespace cuport::cpu {
@@ -44,6 +56,7 @@ size_t physicalMemoryBytes() {
 class CpuDevice final : public backend::Device {
 public:
   CpuDevice() {
+    // The same name for every device, as for several GPUs of one model.
     std::snprintf(properties_.name, sizeof(properties_.name),
                   "cuport CPU device");
     properties_.totalGlobalMem = physicalMemoryBytes();
@@ -60,24 +73,44 @@ public:
                      kAllocationAlignment;
     if (rounded < bytes)
       return Status::OutOfMemory; // overflow
-    void *memory = std::aligned_alloc(kAllocationAlignment, std::max<size_t>(rounded, kAllocationAlignment));
+    rounded = std::max<size_t>(rounded, kAllocationAlignment);
+    void *memory = std::aligned_alloc(kAllocationAlignment, rounded);
     if (!memory)
       return Status::OutOfMemory;
+    std::lock_guard lock(memoryMutex_);
+    sizes_[memory] = rounded;
     allocated_ += rounded;
     *out = memory;
     return Status::Success;
   }
 
   Status release(void *ptr, backend::MemoryKind) override {
+    {
+      std::lock_guard lock(memoryMutex_);
+      auto it = sizes_.find(ptr);
+      if (it == sizes_.end())
+        return Status::InvalidValue;
+      allocated_ -= it->second;
+      sizes_.erase(it);
+    }
     std::free(ptr);
     return Status::Success;
   }
 
+  /// Every device may use all of the host's memory (it is shared, as on an
+  /// integrated GPU); free is the smaller of what the host has available
+  /// and what this device has not allocated yet.
   Status memoryInfo(size_t *freeBytes, size_t *totalBytes) override {
     *totalBytes = properties_.totalGlobalMem;
     long available = sysconf(_SC_AVPHYS_PAGES);
-    *freeBytes = available > 0 ? size_t(available) * size_t(sysconf(_SC_PAGESIZE))
-                               : properties_.totalGlobalMem;
+    size_t hostFree = available > 0
+                          ? size_t(available) * size_t(sysconf(_SC_PAGESIZE))
+                          : properties_.totalGlobalMem;
+    std::lock_guard lock(memoryMutex_);
+    size_t unallocated = properties_.totalGlobalMem > allocated_
+                             ? properties_.totalGlobalMem - allocated_
+                             : 0;
+    *freeBytes = std::min(hostFree, unallocated);
     return Status::Success;
   }
 
@@ -130,21 +163,46 @@ private:
   }
 
   backend::DeviceProperties properties_;
-  std::atomic<size_t> allocated_{0};
+  std::mutex memoryMutex_;
+  std::unordered_map<void *, size_t> sizes_; ///< live allocations, rounded
+  size_t allocated_ = 0;                     ///< their total
   std::mutex compilerMutex_;
   std::unique_ptr<KernelCompiler> compiler_;
 };
 
+constexpr int kMaxDevices = 64;
+
+/// CUPORT_CPU_DEVICES, clamped to [1, kMaxDevices]; 1 when unset or not a
+/// number.
+int requestedDeviceCount() {
+  const char *text = std::getenv("CUPORT_CPU_DEVICES");
+  if (!text || !*text)
+    return 1;
+  char *end = nullptr;
+  long count = std::strtol(text, &end, 10);
+  if (*end != '\0' || count < 1) {
+    log().warn("CUPORT_CPU_DEVICES='{}' is not a device count; using 1", text);
+    return 1;
+  }
+  return static_cast<int>(std::min<long>(count, kMaxDevices));
+}
+
 class CpuBackend final : public backend::Backend {
 public:
+  CpuBackend() {
+    int count = requestedDeviceCount();
+    for (int i = 0; i < count; ++i)
+      devices_.push_back(std::make_unique<CpuDevice>());
+  }
   std::string_view name() const override { return "cpu"; }
-  int deviceCount() const override { return 1; }
+  int deviceCount() const override { return static_cast<int>(devices_.size()); }
   backend::Device *device(int ordinal) override {
-    return ordinal == 0 ? &device_ : nullptr;
+    return ordinal >= 0 && ordinal < deviceCount() ? devices_[ordinal].get()
+                                                   : nullptr;
   }
 
 private:
-  CpuDevice device_;
+  std::vector<std::unique_ptr<CpuDevice>> devices_;
 };
 
 } // namespace

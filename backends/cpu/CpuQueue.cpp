@@ -4,9 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CpuQueue.h"
+#include "CooperativeLaunch.h"
 
 #include "CpuKernel.h"
 #include "DeviceServices.h"
+#include "SpinWait.h"
 #include "cuport/Log.h"
 
 #include <chrono>
@@ -36,9 +38,9 @@ uint64_t CpuEvent::arm() {
 void CpuEvent::complete(uint64_t generation) {
   {
     std::lock_guard lock(mutex_);
-    if (generation > completed_) {
-      completed_ = generation;
+    if (generation > completed_.load(std::memory_order_relaxed)) {
       timestampNs_ = monotonicNanoseconds();
+      completed_.store(generation, std::memory_order_release);
     }
   }
   changed_.notify_all();
@@ -55,6 +57,8 @@ uint64_t CpuEvent::armedGeneration() {
 }
 
 void CpuEvent::waitFor(uint64_t generation) {
+  if (spinUntil([&] { return completed_.load(std::memory_order_acquire) >= generation; }))
+    return;
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [&] { return completed_ >= generation; });
 }
@@ -84,30 +88,49 @@ CpuQueue::~CpuQueue() {
   thread_.join();
 }
 
-void CpuQueue::submit(Work work) {
+void CpuQueue::submit(Work work, bool anyThread) {
   {
     std::lock_guard lock(mutex_);
-    pending_.push_back(std::move(work));
+    pending_.push_back({std::move(work), anyThread});
+    queued_.fetch_add(1, std::memory_order_release);
+    outstanding_.fetch_add(1, std::memory_order_relaxed);
   }
+  changed_.notify_all();
+}
+
+void CpuQueue::runFront(std::unique_lock<std::mutex> &lock) {
+  Work work = std::move(pending_.front().work);
+  pending_.pop_front();
+  queued_.fetch_sub(1, std::memory_order_relaxed);
+  busy_ = true;
+  lock.unlock();
+  Status status = work();
+  work = nullptr; // release what it holds before the queue looks idle
+  lock.lock();
+  busy_ = false;
+  if (status != Status::Success && firstError_ == Status::Success)
+    firstError_ = status;
+  outstanding_.fetch_sub(1, std::memory_order_release);
   changed_.notify_all();
 }
 
 void CpuQueue::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    changed_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+    if (pending_.empty() && !stopping_) {
+      // Back-to-back submissions find the thread awake.
+      lock.unlock();
+      spinUntil([&] { return queued_.load(std::memory_order_acquire) != 0; });
+      lock.lock();
+    }
+    // A synchronizing thread may be running an item: wait for it, so that
+    // the items still run one at a time and in order.
+    changed_.wait(lock, [&] {
+      return (stopping_ && pending_.empty()) || (!busy_ && !pending_.empty());
+    });
     if (pending_.empty())
       return; // stopping with nothing left to do
-    Work work = std::move(pending_.front());
-    pending_.pop_front();
-    busy_ = true;
-    lock.unlock();
-    Status status = work();
-    lock.lock();
-    busy_ = false;
-    if (status != Status::Success && firstError_ == Status::Success)
-      firstError_ = status;
-    changed_.notify_all();
+    runFront(lock);
   }
 }
 
@@ -124,6 +147,8 @@ Status CpuQueue::launch(backend::Kernel &kernel,
   std::memcpy(args.get(), params.args.data(), params.args.size());
   backend::LaunchParams launch = params;
   submit([this, &cpuKernel, launch, args]() -> Status {
+    if (launch.cooperative)
+      return runCooperativeLaunch(cpuKernel, launch, args.get());
     const backend::Dim3 grid = launch.grid, block = launch.block;
     uint64_t blocksPerSlice = uint64_t(grid.x) * grid.y;
     uint64_t blocks = blocksPerSlice * grid.z;
@@ -157,8 +182,14 @@ Status CpuQueue::launch(backend::Kernel &kernel,
         entry(argBuffer, &ctx);
       }
     };
+    auto started = launch.executionNs ? std::chrono::steady_clock::now()
+                                      : std::chrono::steady_clock::time_point();
     WorkerPool::instance().run(blocks, chunk, state_);
     launchServices.flush();
+    if (launch.executionNs) // timed only for cuport run --report
+      launch.executionNs->fetch_add(
+          uint64_t(std::chrono::nanoseconds(std::chrono::steady_clock::now() - started).count()),
+          std::memory_order_relaxed);
     switch (LaunchAbort(launchServices.abort.load())) {
     case LaunchAbort::Assert:
       return Status::AssertTriggered;
@@ -189,10 +220,14 @@ Status CpuQueue::fill(void *dst, uint8_t value, size_t bytes) {
 }
 
 Status CpuQueue::hostCallback(backend::HostCallback fn, void *userData) {
-  submit([=] {
-    fn(userData);
-    return Status::Success;
-  });
+  // Host functions run on the queue's own thread, never on a thread that
+  // happens to synchronize.
+  submit(
+      [=] {
+        fn(userData);
+        return Status::Success;
+      },
+      /*anyThread=*/false);
   return Status::Success;
 }
 
@@ -220,7 +255,18 @@ Status CpuQueue::wait(backend::Event &event) {
 
 Status CpuQueue::synchronize() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return pending_.empty() && !busy_; });
+  for (;;) {
+    if (pending_.empty() && !busy_)
+      break;
+    if (frontRunsHere()) {
+      runFront(lock); // the queue thread has not taken it yet: no wake-up
+      continue;
+    }
+    lock.unlock();
+    spinUntil([&] { return outstanding_.load(std::memory_order_acquire) == 0; });
+    lock.lock();
+    changed_.wait(lock, [&] { return (pending_.empty() && !busy_) || frontRunsHere(); });
+  }
   Status status = firstError_;
   firstError_ = Status::Success;
   return status;

@@ -10,6 +10,12 @@
 // first failure of asynchronous work is kept and reported by the next
 // synchronize() (the runtime turns it into a sticky error).
 //
+// Latency: a thread that synchronizes a queue whose thread has not started
+// the pending work yet runs that work itself, in order (host callbacks stay
+// on the queue thread), so a small launch + synchronize costs no thread
+// wake-up. Waits (queue, event) and the idle queue thread watch their
+// condition for a bounded time (SpinWait.h) before they block.
+//
 //===----------------------------------------------------------------------===//
 #ifndef CUPORT_CPU_CPUQUEUE_H
 #define CUPORT_CPU_CPUQUEUE_H
@@ -17,6 +23,7 @@
 #include "WorkerPool.h"
 #include "cuport/Backend.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -44,7 +51,7 @@ private:
   std::mutex mutex_;
   std::condition_variable changed_;
   uint64_t armed_ = 0;
-  uint64_t completed_ = 0;
+  std::atomic<uint64_t> completed_{0}; // written under mutex_, polled without
   uint64_t timestampNs_ = 0;
 };
 
@@ -65,13 +72,25 @@ public:
 
 private:
   using Work = std::function<backend::Status()>;
-  void submit(Work work);
+  struct Item {
+    Work work;
+    bool anyThread; ///< may run on a thread that synchronizes the queue
+  };
+  void submit(Work work, bool anyThread = true);
   void run();
+  /// Runs the front item on the calling thread; `lock` holds mutex_, an
+  /// item is pending and none is running.
+  void runFront(std::unique_lock<std::mutex> &lock);
+  bool frontRunsHere() const {
+    return !busy_ && !pending_.empty() && pending_.front().anyThread;
+  }
 
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<Work> pending_;
-  bool busy_ = false;
+  std::deque<Item> pending_;
+  std::atomic<uint64_t> queued_{0};      ///< pending_.size(), polled without the lock
+  std::atomic<uint64_t> outstanding_{0}; ///< submitted and not finished
+  bool busy_ = false; ///< an item runs (on the queue thread or a synchronizer)
   bool stopping_ = false;
   backend::Status firstError_ = backend::Status::Success;
   WorkerState state_; // the queue thread's own arena when it runs blocks

@@ -164,6 +164,47 @@ void cuport_service_trap(LaunchContext *ctx) {
   abortLaunch(ctx, LaunchAbort::Trap, "");
 }
 
+void cuport_service_barrier_count(LaunchContext *ctx, uint32_t count, uint64_t what) {
+  uint32_t threads = ctx ? ctx->blockDim[0] * ctx->blockDim[1] * ctx->blockDim[2] : 0;
+  if (count == 0 || count == threads)
+    return;
+  char buffer[768];
+  std::snprintf(buffer, sizeof buffer,
+                "cuport: %s: barrier for %u of the block's %u threads: a barrier "
+                "for part of a block has no CPU lowering (the threads of a block "
+                "meet only as a whole)\n",
+                what ? reinterpret_cast<const char *>(what) : "kernel", count, threads);
+  abortLaunch(ctx, LaunchAbort::Trap, buffer);
+}
+
+void cuport_service_barrier_deadlock(LaunchContext *ctx, uint64_t what) {
+  char buffer[768];
+  std::snprintf(buffer, sizeof buffer,
+                "cuport: %s: block [%u,%u,%u]: threads wait at named barriers whose "
+                "thread counts are never reached (a deadlock)\n",
+                what ? reinterpret_cast<const char *>(what) : "kernel",
+                ctx ? ctx->blockIdx[0] : 0, ctx ? ctx->blockIdx[1] : 0,
+                ctx ? ctx->blockIdx[2] : 0);
+  abortLaunch(ctx, LaunchAbort::Trap, buffer);
+}
+
+uint32_t cuport_service_envreg(LaunchContext *ctx, uint32_t index) {
+  const DeviceServiceState *state = stateOf(ctx);
+  auto address = reinterpret_cast<uintptr_t>(state ? state->gridBarrier : nullptr);
+  if (index == 1)
+    return uint32_t(uint64_t(address) >> 32);
+  if (index == 2)
+    return uint32_t(address);
+  return 0;
+}
+
+void cuport_service_spin_wait(LaunchContext *ctx) {
+  const DeviceServiceState *state = stateOf(ctx);
+  if (state && state->launch && state->launch->aborted())
+    abortLaunch(ctx, LaunchAbort(state->launch->abort.load()), "");
+  std::this_thread::yield();
+}
+
 } // extern "C"
 
 } // namespace
@@ -310,6 +351,10 @@ std::span<const ServiceSymbol> deviceServiceSymbols() {
       {services::kVprintf, reinterpret_cast<void *>(&cuport_service_vprintf)},
       {services::kAssertFail, reinterpret_cast<void *>(&cuport_service_assertfail)},
       {services::kTrap, reinterpret_cast<void *>(&cuport_service_trap)},
+      {services::kBarrierCount, reinterpret_cast<void *>(&cuport_service_barrier_count)},
+      {services::kEnvReg, reinterpret_cast<void *>(&cuport_service_envreg)},
+      {services::kBarrierDeadlock, reinterpret_cast<void *>(&cuport_service_barrier_deadlock)},
+      {services::kSpinWait, reinterpret_cast<void *>(&cuport_service_spin_wait)},
   };
   return symbols;
 }

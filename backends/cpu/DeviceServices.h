@@ -52,6 +52,9 @@ struct DeviceServiceState {
   LaunchServices *launch = nullptr;
   /// Where assert and trap leave the block (set by the block runner).
   std::jmp_buf *abortJump = nullptr;
+  /// %envreg1:%envreg2 in a cooperative launch: the grid barrier's word
+  /// (CooperativeLaunch.cpp); null otherwise.
+  void *gridBarrier = nullptr;
 };
 
 /// Formats CUDA's device printf: `format` with the packed argument buffer

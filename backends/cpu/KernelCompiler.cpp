@@ -6,6 +6,7 @@
 #include "KernelCompiler.h"
 
 #include "DeviceServices.h"
+#include "TextureServices.h"
 #include "cuport/Log.h"
 #include "passes/CpuPipeline.h"
 #include "ptx/Parser.h"
@@ -74,10 +75,11 @@ std::string compilerIdentity() {
 Error KernelCompiler::defineDeviceServices(orc::JITDylib &dylib) {
   orc::MangleAndInterner mangle(jit_->getExecutionSession(), jit_->getDataLayout());
   orc::SymbolMap symbols;
-  for (const ServiceSymbol &service : deviceServiceSymbols())
-    symbols[mangle(service.name)] = {orc::ExecutorAddr::fromPtr(service.address),
-                                     JITSymbolFlags::Exported |
-                                         JITSymbolFlags::Callable};
+  for (auto services : {deviceServiceSymbols(), textureServiceSymbols()})
+    for (const ServiceSymbol &service : services)
+      symbols[mangle(service.name)] = {orc::ExecutorAddr::fromPtr(service.address),
+                                       JITSymbolFlags::Exported |
+                                           JITSymbolFlags::Callable};
   return dylib.define(orc::absoluteSymbols(std::move(symbols)));
 }
 

@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "WorkerPool.h"
 
+#include "SpinWait.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <new>
@@ -76,6 +78,12 @@ void WorkerPool::workerLoop(uint32_t index) {
   state.index = index;
   std::unique_lock lock(mutex_);
   for (;;) {
+    if (jobs_.empty() && !stopping_) {
+      // Launches in quick succession find the worker awake.
+      lock.unlock();
+      spinUntil([&] { return jobCount_.load(std::memory_order_acquire) != 0; });
+      lock.lock();
+    }
     wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
     if (stopping_)
       return;
@@ -84,8 +92,10 @@ void WorkerPool::workerLoop(uint32_t index) {
     work(*job, state);
     lock.lock();
     // The job has no chunks left to hand out: retire it from the queue.
-    if (!jobs_.empty() && jobs_.front() == job)
+    if (!jobs_.empty() && jobs_.front() == job) {
       jobs_.pop_front();
+      jobCount_.store(jobs_.size(), std::memory_order_relaxed);
+    }
   }
 }
 
@@ -102,16 +112,22 @@ void WorkerPool::run(uint64_t count, const ChunkFunction &fn,
     {
       std::lock_guard lock(mutex_);
       jobs_.push_back(job);
+      jobCount_.store(jobs_.size(), std::memory_order_release);
     }
     wake_.notify_all();
   }
   work(*job, callerState);
+  // The other workers finish their last chunks: watch before blocking.
+  spinUntil([&] {
+    return job->finished.load(std::memory_order_acquire) == job->count;
+  });
   std::unique_lock lock(job->doneMutex);
   job->done.wait(lock, [&] {
     return job->finished.load(std::memory_order_acquire) == job->count;
   });
   std::lock_guard poolLock(mutex_);
   std::erase(jobs_, job);
+  jobCount_.store(jobs_.size(), std::memory_order_relaxed);
 }
 
 } // namespace cuport::cpu

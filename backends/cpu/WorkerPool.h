@@ -8,8 +8,8 @@
 // one per core). A job is a range of items (a kernel's blocks) handed out in
 // chunks through an atomic counter; the submitting thread works on its own
 // job too, and several jobs (launches from different streams) may be in
-// flight at once and share the workers. Idle workers sleep on a condition
-// variable; nobody spins.
+// flight at once and share the workers. An idle worker watches for new jobs
+// for a bounded time (SpinWait.h), then sleeps on a condition variable.
 //
 // Every thread that runs items owns a WorkerState (its shared-memory arena),
 // reused from job to job, never allocated per launch.
@@ -83,6 +83,7 @@ private:
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::shared_ptr<Job>> jobs_;
+  std::atomic<size_t> jobCount_{0}; ///< jobs_.size(), polled without the lock
   bool stopping_ = false;
 };
 

@@ -593,8 +593,22 @@ selectPtxForImage(const RegisteredImage &image, unsigned deviceSm) {
     chosen.push_back(*entry);
     return chosen;
   }
+  // A program built for virtual architectures only (PTX, no machine code)
+  // with -rdc=true gets one more relocatable image from nvcc's device link:
+  // libcudadevrt's, with machine code for every architecture and PTX for the
+  // newest only (its kernels and driver calls serve dynamic parallelism).
+  // When some units hold PTX only, the units with machine code are such
+  // precompiled libraries, and are left out.
+  auto ptxOnly = [](const Fatbinary &unit) {
+    return std::none_of(unit.entries.begin(), unit.entries.end(),
+                        [](const Entry &e) { return !e.isPtx(); });
+  };
+  bool someUnitIsPtxOnly =
+      std::any_of(image.relocatable.begin(), image.relocatable.end(), ptxOnly);
   std::size_t count = image.relocatable.size();
   for (std::size_t i = 0; i < count; ++i) {
+    if (someUnitIsPtxOnly && !ptxOnly(image.relocatable[i]))
+      continue;
     Expected<const Entry *> entry =
         selectPtxImpl(image.relocatable[i], deviceSm);
     if (!entry)

@@ -8,10 +8,13 @@
 #include "passes/AddressArithmeticToGep.h"
 #include "passes/KernelAbi.h"
 #include "passes/LowerDeviceServices.h"
+#include "passes/RematerializeThreadValues.h"
 #include "passes/SharedMemoryArena.h"
+#include "passes/UniformSlots.h"
 #include "passes/WidenSyncScopes.h"
 #include "passes/WorkItemLoops.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -19,7 +22,10 @@
 #include "llvm/Transforms/IPO/AlwaysInliner.h"
 #include "llvm/Transforms/Scalar/SROA.h"
 #include "llvm/Transforms/Scalar/SimplifyCFG.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Transforms/Utils/Mem2Reg.h"
+
+#include <cstdlib>
 
 using namespace llvm;
 
@@ -75,6 +81,26 @@ void keepGlobalsAddressable(Module &module) {
   }
 }
 
+/// CUPORT_DUMP_IR=<folder>: the module after the lowering (`stage`
+/// "lowered", thread loops formed, before O3) and after O3 ("optimised"),
+/// as <folder>/<module>.<stage>.ll, to see what the vectorizer received and
+/// made of it.
+void dumpIrIfAsked(const Module &module, StringRef stage) {
+  const char *folder = std::getenv("CUPORT_DUMP_IR");
+  if (!folder || !*folder)
+    return;
+  std::string name = module.getModuleIdentifier();
+  for (char &c : name)
+    if (!isAlnum(c) && c != '.' && c != '-' && c != '_')
+      c = '_';
+  if (name.empty())
+    name = "module";
+  std::error_code error;
+  raw_fd_ostream out((Twine(folder) + "/" + name + "." + stage + ".ll").str(), error);
+  if (!error)
+    module.print(out, nullptr);
+}
+
 struct Analyses {
   LoopAnalysisManager loops;
   FunctionAnalysisManager functions;
@@ -124,7 +150,9 @@ Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,
     lower.addPass(KernelAbiPass(kernels, diagnostics));
     lower.addPass(LowerDeviceServicesPass(kernels));
     lower.addPass(SharedMemoryArenaPass(kernels, diagnostics));
+    lower.addPass(createModuleToFunctionPassAdaptor(RematerializeThreadValuesPass()));
     lower.addPass(createModuleToFunctionPassAdaptor(WorkItemLoopsPass(diagnostics)));
+    lower.addPass(createModuleToFunctionPassAdaptor(UniformSlotsPass()));
     lower.addPass(createModuleToFunctionPassAdaptor(WidenSyncScopesPass()));
     lower.addPass(createModuleToFunctionPassAdaptor(AddressArithmeticToGepPass()));
     lower.run(module, am.modules);
@@ -142,6 +170,7 @@ Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,
                              "internal error: CPU lowering produced invalid IR: %s",
                              message.c_str());
 
+  dumpIrIfAsked(module, "lowered");
   OptimizationLevel level = options.optLevel >= 3   ? OptimizationLevel::O3
                             : options.optLevel == 2 ? OptimizationLevel::O2
                             : options.optLevel == 1 ? OptimizationLevel::O1
@@ -150,6 +179,7 @@ Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,
                                    ? builder.buildO0DefaultPipeline(level)
                                    : builder.buildPerModuleDefaultPipeline(level);
   optimise.run(module, am.modules);
+  dumpIrIfAsked(module, "optimised");
   return Error::success();
 }
 

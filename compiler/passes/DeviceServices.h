@@ -53,6 +53,26 @@ inline constexpr const char *kAssertFail = "__cuport_assertfail";
 /// void __cuport_trap(ctx): aborts the launch (cudaErrorLaunchFailure);
 /// never returns.
 inline constexpr const char *kTrap = "__cuport_trap";
+/// void __cuport_barrier_count(ctx, uint32_t count, uint64_t what): a
+/// barrier with a thread count (bar.sync a, b; bar.red with b) is a whole-
+/// block barrier on the CPU; unless `count` is the block's thread count the
+/// launch is aborted (cudaErrorLaunchFailure) with a message naming `what`
+/// (a C string: the kernel and the instruction).
+inline constexpr const char *kBarrierCount = "__cuport_barrier_count";
+/// uint32_t __cuport_envreg(ctx, uint32_t n): %envreg<n>. In a cooperative
+/// launch %envreg1:%envreg2 is the address of the grid's barrier word (what
+/// nvcc's grid.sync() counts arrivals in); 0 otherwise, as in a launch that
+/// is not cooperative.
+inline constexpr const char *kEnvReg = "__cuport_envreg";
+/// void __cuport_barrier_deadlock(ctx, uint64_t what): the threads of the
+/// block wait at named barriers whose counts no arrival can reach (a hang
+/// on NVIDIA hardware): aborts the launch (cudaErrorLaunchFailure) with a
+/// message naming `what` (a C string: the kernel).
+inline constexpr const char *kBarrierDeadlock = "__cuport_barrier_deadlock";
+/// void __cuport_spin_wait(ctx): called after each poll of the grid
+/// barrier word; yields the host thread, and leaves the block when the
+/// launch was aborted (no block would ever arrive).
+inline constexpr const char *kSpinWait = "__cuport_spin_wait";
 
 } // namespace cuport::services
 

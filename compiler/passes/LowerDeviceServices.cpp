@@ -11,6 +11,7 @@
 
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
 
 using namespace llvm;
@@ -156,8 +157,13 @@ private:
       return callService(b, services::kNsmid, i32, false);
     if (sreg == "gridid")
       return callService(b, services::kGridId, i64, false);
-    if (sreg.starts_with("envreg"))
-      return b.getInt32(0);
+    if (sreg.consume_front("envreg")) {
+      unsigned index = 0;
+      if (sreg.getAsInteger(10, index))
+        return nullptr;
+      return b.CreateCall(service(services::kEnvReg, i32, {i32}, false),
+                          {ctx_, b.getInt32(index)});
+    }
     if (sreg == "total_smem_size" || sreg == "aggr_smem_size")
       return sharedBytes(b);
     return nullptr;
@@ -222,6 +228,48 @@ private:
   uint32_t staticSharedBytes_;
 };
 
+/// nvcc's grid.sync() polls a word whose address is %envreg1:%envreg2 with
+/// ld.acquire until every block has arrived. Blocks of a cooperative launch
+/// run on host threads of their own: after each atomic load through an
+/// address computed from %envreg, the polling thread yields
+/// (__cuport_spin_wait), so the blocks it waits for get the CPU.
+void yieldWhilePollingGridBarrier(Function &function) {
+  SmallPtrSet<Value *, 16> derived;
+  SmallVector<Value *, 16> work;
+  for (Instruction &inst : instructions(function))
+    if (auto *call = dyn_cast<CallInst>(&inst))
+      if (Function *callee = call->getCalledFunction();
+          callee && callee->getName() == services::kEnvReg)
+        work.push_back(call);
+  std::vector<LoadInst *> polls;
+  while (!work.empty()) {
+    Value *value = work.pop_back_val();
+    if (!derived.insert(value).second)
+      continue;
+    for (User *user : value->users()) {
+      if (auto *load = dyn_cast<LoadInst>(user)) {
+        if (load->getPointerOperand() == value &&
+            (load->isAtomic() || load->isVolatile()))
+          polls.push_back(load);
+        continue;
+      }
+      auto *intrinsic = dyn_cast<IntrinsicInst>(user);
+      if (isa<BinaryOperator, CastInst, GetElementPtrInst, PHINode, SelectInst>(user) ||
+          (intrinsic && intrinsic->doesNotAccessMemory()))
+        work.push_back(user);
+    }
+  }
+  if (polls.empty())
+    return;
+  Module &module = *function.getParent();
+  FunctionCallee wait = module.getOrInsertFunction(
+      services::kSpinWait,
+      FunctionType::get(Type::getVoidTy(module.getContext()),
+                        {PointerType::get(module.getContext(), 0)}, false));
+  for (LoadInst *load : polls)
+    IRBuilder<>(load->getNextNode()).CreateCall(wait, {function.getArg(1)});
+}
+
 } // namespace
 
 PreservedAnalyses LowerDeviceServicesPass::run(Module &module,
@@ -255,6 +303,7 @@ PreservedAnalyses LowerDeviceServicesPass::run(Module &module,
       call->eraseFromParent();
       changed = true;
     }
+    yieldWhilePollingGridBarrier(function);
   }
   return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
 }

@@ -13,6 +13,7 @@
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
+#include "llvm/IR/Operator.h"
 #include "llvm/IR/ReplaceConstant.h"
 
 using namespace llvm;
@@ -72,9 +73,29 @@ public:
 private:
   /// base + offset for the shared pointer `pointer`, emitted before `at`.
   Value *absolute(IRBuilder<> &b, Value *pointer) {
-    return b.CreateInBoundsGEP(b.getInt8Ty(), base_,
-                               b.CreatePtrToInt(pointer, b.getInt64Ty()),
+    return b.CreateInBoundsGEP(b.getInt8Ty(), base_, offsetOf(b, pointer, 0),
                                pointer->getName() + ".abs");
+  }
+
+  /// The shared-window offset of `pointer` as an i64. Constant-offset GEPs
+  /// and `inttoptr` are looked through, so that scalar evolution sees
+  /// `offset + 64` rather than `ptrtoint (gep (inttoptr offset), 64)`,
+  /// which it cannot analyse (a consecutive access became a gather).
+  Value *offsetOf(IRBuilder<> &b, Value *pointer, int depth) {
+    const DataLayout &layout = function_.getDataLayout();
+    if (depth < 8 && layout.getIndexSizeInBits(translate::SharedAS) == 64) {
+      if (auto *gep = dyn_cast<GEPOperator>(pointer)) {
+        APInt constant(64, 0);
+        if (gep->accumulateConstantOffset(layout, constant)) {
+          Value *base = offsetOf(b, gep->getPointerOperand(), depth + 1);
+          return constant.isZero() ? base : b.CreateAdd(base, b.getInt(constant));
+        }
+      }
+      if (auto *cast = dyn_cast<IntToPtrInst>(pointer);
+          cast && layout.getPointerSizeInBits(translate::SharedAS) == 64)
+        return b.CreateZExtOrTrunc(cast->getOperand(0), b.getInt64Ty());
+    }
+    return b.CreatePtrToInt(pointer, b.getInt64Ty());
   }
 
   void rewrite(Instruction &inst) {

@@ -5,7 +5,10 @@
 //===----------------------------------------------------------------------===//
 #include "passes/SubCfgFormation.h"
 
+#include "passes/BarrierVariants.h"
+#include "passes/EarlyExits.h"
 #include "passes/ThreadLoops.h"
+#include "passes/UniformSlots.h"
 #include "passes/WarpCollectives.h"
 #include "translate/PtxToNvvm.h"
 
@@ -31,7 +34,8 @@ bool isBlockBarrier(const CallInst &call) {
     return false;
   StringRef name = callee->getName();
   return name == "llvm.nvvm.barrier0" || name == "llvm.nvvm.barrier.n" ||
-         name == "llvm.nvvm.barrier.sync";
+         name == "llvm.nvvm.barrier.sync" || isBarrierReduction(call) ||
+         isNamedBarrierSync(call);
 }
 
 namespace {
@@ -53,12 +57,15 @@ public:
         entry.getInt64Ty(), "block.threads");
     memberSlots_ = expandWarpCollectives(function_, threads_);
     normalise();
+    lowerArrivals();
     if (!privatiseAllocas())
       return;
     hoistUniformValues();
+    earlyExits_ = findEarlyExitBranches(body_, [&](BasicBlock *b) { return isBarrier(b); });
     findVaryingValues();
     if (!checkBarriersAreUniform())
       return;
+    createExitedFlagsIfNeeded();
     if (!scheduled_)
       dropMemberSlots();
     resolveLiveLanes();
@@ -94,6 +101,11 @@ private:
           barrierCalls.push_back(call);
     }
     for (CallInst *call : barrierCalls) {
+      std::optional<BarrierReduction> reduction;
+      if (isBarrierReduction(*call)) {
+        IRBuilder<> entry(unpack_->getTerminator());
+        reduction = expandBarrierReduction(*call, entry, threads_);
+      }
       BasicBlock *barrier = call->getParent()->splitBasicBlock(call, "barrier");
       barrier->splitBasicBlock(call->getNextNode(), "after.barrier");
       if (MDNode *collective = call->getMetadata(kCollectiveMetadata))
@@ -101,6 +113,10 @@ private:
             cast<MDString>(collective->getOperand(0))->getString().str();
       if (AllocaInst *slot = memberSlots_.lookup(call))
         waitsFor_[barrier] = slot;
+      if (reduction)
+        reductions_.try_emplace(barrier, *reduction);
+      if (isNamedBarrierSync(*call))
+        named_[barrier] = {call->getArgOperand(0), call->getArgOperand(1)};
       call->eraseFromParent();
       barrierIds_[barrier] = int(barriers_.size()) + 1;
       barriers_.push_back(barrier);
@@ -242,7 +258,9 @@ private:
           }
       for (BasicBlock *block : body_) {
         Value *condition = branchCondition(block->getTerminator());
-        if (!condition || !isVarying(condition) || !divergent_.insert(block))
+        // The threads that leave at an early exit meet no one again.
+        if (!condition || !isVarying(condition) || earlyExits_.contains(block) ||
+            !divergent_.insert(block))
           continue;
         BasicBlock *join = nullptr;
         for (BasicBlock *reached : divergentRegion(block, join))
@@ -254,12 +272,15 @@ private:
   }
 
   bool checkBarriersAreUniform() {
+    if (namedState_)
+      scheduled_ = true; // named barriers count arrivals per thread
     for (BasicBlock *branch : divergent_) {
       BasicBlock *join = nullptr;
       for (BasicBlock *reached : divergentRegion(branch, join))
         if (isBarrier(reached)) {
-          if (waitsFor_.count(reached)) {
-            // The lanes of the mask meet there: the scheduled form.
+          if (waitsFor_.count(reached) || named_.count(reached)) {
+            // The lanes of the mask (the arrivals of the named barrier)
+            // meet there: the scheduled form.
             scheduled_ = true;
             continue;
           }
@@ -327,6 +348,8 @@ private:
     IRBuilder<> entry(unpack_->getTerminator());
     AllocaInst *slot = entry.CreateAlloca(inst.getType(), threads_,
                                           inst.getName() + ".slot");
+    if (!isVarying(&inst) && !scheduled_) // UniformSlotsPass makes it scalar
+      slot->setMetadata(kUniformSlotMetadata, MDNode::get(context_, {}));
     std::vector<Use *> uses;
     for (Use &use : inst.uses())
       uses.push_back(&use);
@@ -418,7 +441,7 @@ private:
     for (BasicBlock *barrier : barriers_) {
       int id = barrierIds_.lookup(barrier);
       BasicBlock *pre = wrapRegion(barrier->getSingleSuccessor(), id, dispatch);
-      choose->addCase(b.getInt32(id), pre);
+      choose->addCase(b.getInt32(id), releaseReduction(barrier, pre, nullptr));
     }
     unpack_->getTerminator()->eraseFromParent();
     BranchInst::Create(first, unpack_);
@@ -446,7 +469,7 @@ private:
         continue;
       IRBuilder<> b(call);
       Value *live = b.getInt32(~0u);
-      if (scheduled_) {
+      if (scheduled_ || exited_) {
         // Lanes past the block's end read a clamped slot; the caller masks
         // them out with the existing lanes.
         Value *base = call->getArgOperand(0);
@@ -455,8 +478,7 @@ private:
         for (unsigned lane = 0; lane < 32; ++lane) {
           Value *index = b.CreateAdd(base, b.getInt64(lane));
           index = b.CreateSelect(b.CreateICmpULE(index, last), index, last);
-          Value *s = b.CreateLoad(b.getInt32Ty(), stateAddress(b, index));
-          Value *alive = b.CreateZExt(b.CreateICmpNE(s, b.getInt32(kExitId)), b.getInt32Ty());
+          Value *alive = b.CreateZExt(hasNotReturned(b, index), b.getInt32Ty());
           live = b.CreateOr(live, b.CreateShl(alive, lane));
         }
       }
@@ -465,6 +487,66 @@ private:
     }
     if (marker->use_empty())
       marker->eraseFromParent();
+  }
+
+  /// Named barriers (BarrierVariants.h): block-wide counters, the
+  /// generation each thread waits for, and arrivals as helper calls.
+  void lowerArrivals() {
+    std::vector<CallInst *> arrivals;
+    for (BasicBlock *block : body_)
+      for (Instruction &inst : *block)
+        if (auto *call = dyn_cast<CallInst>(&inst); call && isBarrierArrive(*call))
+          arrivals.push_back(call);
+    if (named_.empty() && arrivals.empty())
+      return;
+    IRBuilder<> entry(unpack_->getTerminator());
+    namedState_ = createNamedBarriers(entry, *function_.getParent());
+    waitGeneration_ = entry.CreateAlloca(entry.getInt32Ty(), threads_, "named.waits.for");
+    for (CallInst *call : arrivals) {
+      IRBuilder<> b(call);
+      emitArrive(b, *namedState_, call->getArgOperand(0), call->getArgOperand(1));
+      call->eraseFromParent();
+    }
+  }
+
+  /// The plain form with threads that leave at an early-exit branch (the
+  /// condition varies) keeps a per-thread exited flag (EarlyExits.h).
+  void createExitedFlagsIfNeeded() {
+    if (scheduled_)
+      return;
+    for (BasicBlock *block : earlyExits_)
+      if (Value *condition = branchCondition(block->getTerminator());
+          condition && isVarying(condition)) {
+        IRBuilder<> entry(unpack_->getTerminator());
+        exited_ = createExitedFlags(entry, threads_);
+        return;
+      }
+  }
+
+  /// i1: thread `t` (i64) has not returned (always true in the plain form
+  /// without early exits).
+  Value *hasNotReturned(IRBuilder<> &b, Value *t) {
+    if (scheduled_)
+      return b.CreateICmpNE(b.CreateLoad(b.getInt32Ty(), stateAddress(b, t)),
+                            b.getInt32(kExitId));
+    if (exited_)
+      return b.CreateNot(hasExited(b, exited_, t));
+    return b.getTrue();
+  }
+
+  /// Plain form: the block the dispatch enters region `pre` through after
+  /// `barrier`; a reducing barrier computes its result there.
+  BasicBlock *releaseReduction(BasicBlock *barrier, BasicBlock *pre, Value *when) {
+    auto found = reductions_.find(barrier);
+    if (found == reductions_.end())
+      return pre;
+    auto *release = BasicBlock::Create(context_, "barrier.release", &function_, pre);
+    IRBuilder<> b(release);
+    emitBarrierReduction(
+        b, found->second, threads_, [&](IRBuilder<> &b, Value *t) { return hasNotReturned(b, t); },
+        when);
+    b.CreateBr(pre);
+    return release;
   }
 
   /// The plain form does not need the lanes each thread waits for.
@@ -526,7 +608,9 @@ private:
     Value *k = b.getInt32(id);
     Value *blockReady = b.getTrue();
     AllocaInst *waitsFor = barrier ? waitsFor_.lookup(barrier) : nullptr;
-    if (barrier && !waitsFor) {
+    auto named = barrier ? named_.find(barrier) : named_.end();
+    bool isNamed = named != named_.end();
+    if (barrier && !waitsFor && !isNamed) {
       // A block barrier: every thread that has not returned is there.
       b.CreateStore(b.getTrue(), flag_);
       forEachThread(b, b.GetInsertBlock(), "all.at" + tag, [&](IRBuilder<> &b, Value *t) {
@@ -539,6 +623,13 @@ private:
     forEachThread(b, b.GetInsertBlock(), "may.go" + tag, [&](IRBuilder<> &b, Value *t) {
       Value *at = b.CreateICmpEQ(b.CreateLoad(b.getInt32Ty(), stateAddress(b, t)), k);
       Value *ready = b.CreateAnd(at, blockReady);
+      if (isNamed) {
+        // The generation the thread arrived in has completed.
+        Value *waited = b.CreateLoad(b.getInt32Ty(),
+                                     b.CreateInBoundsGEP(b.getInt32Ty(), waitGeneration_, t));
+        Value *completed = completedGenerations(b, *namedState_, named->second.first);
+        ready = b.CreateAnd(ready, b.CreateICmpNE(completed, waited));
+      }
       if (waitsFor) {
         // Only a thread at k has stored the lanes it waits for (all of
         // them existing lanes); the others wait for none.
@@ -569,9 +660,32 @@ private:
       b.CreateStore(b.CreateZExt(ready, b.getInt8Ty()),
                     b.CreateInBoundsGEP(b.getInt8Ty(), go_, t));
     });
+    if (barrier && reductions_.count(barrier))
+      emitBarrierReduction(
+          b, reductions_.find(barrier)->second, threads_,
+          [&](IRBuilder<> &b, Value *t) { return hasNotReturned(b, t); }, blockReady);
     BasicBlock *nestPre = wrapRegion(start, id, next);
     b.CreateBr(nestPre);
     return gate;
+  }
+
+  /// With named barriers, no thread moving while some have not returned is
+  /// a deadlock (a barrier whose count is never reached): the launch fails
+  /// naming the kernel, rather than ending the block with work undone.
+  BasicBlock *deadlockCheck(BasicBlock *blockExit) {
+    auto *check = BasicBlock::Create(context_, "deadlock.check", &function_, blockExit);
+    IRBuilder<> b(check);
+    b.CreateStore(b.getTrue(), flag_);
+    forEachThread(b, check, "all.returned", [&](IRBuilder<> &b, Value *t) {
+      Value *returned = b.CreateNot(hasNotReturned(b, t));
+      b.CreateStore(b.CreateAnd(b.CreateLoad(b.getInt1Ty(), flag_), returned), flag_);
+    });
+    auto *deadlock = BasicBlock::Create(context_, "deadlock", &function_, blockExit);
+    b.CreateCondBr(b.CreateLoad(b.getInt1Ty(), flag_), blockExit, deadlock);
+    b.SetInsertPoint(deadlock);
+    emitDeadlockReport(b, function_);
+    b.CreateBr(blockExit);
+    return check;
   }
 
   void buildScheduledRegions() {
@@ -597,7 +711,10 @@ private:
     b.CreateStore(b.getFalse(), ran_);
     b.CreateBr(next);
     b.SetInsertPoint(sweepEnd);
-    b.CreateCondBr(b.CreateLoad(b.getInt1Ty(), ran_), sweep, blockExit);
+    BasicBlock *stuck = blockExit;
+    if (namedState_)
+      stuck = deadlockCheck(blockExit);
+    b.CreateCondBr(b.CreateLoad(b.getInt1Ty(), ran_), sweep, stuck);
 
     unpack_->getTerminator()->eraseFromParent();
     BranchInst::Create(sweep, unpack_);
@@ -624,7 +741,14 @@ private:
     remapInstructionsInBlocks(clones, map);
     BasicBlock *entryBlock = cast<BasicBlock>(map[start]);
     BasicBlock *guard = nullptr;
-    if (scheduled_) {
+    if (exited_) {
+      // Threads that have exited skip the region.
+      guard = BasicBlock::Create(context_, "not.exited" + tag, &function_, dispatch);
+      IRBuilder<> g(guard);
+      Value *t = g.CreateZExt(linearThreadIndex(g, *function_.getParent()), g.getInt64Ty());
+      guardBranch_ = g.CreateCondBr(hasExited(g, exited_, t), entryBlock, entryBlock);
+      entryBlock = guard;
+    } else if (scheduled_) {
       // Only the threads chosen by the gate run; each records that one ran.
       guard = BasicBlock::Create(context_, "may.go" + tag, &function_, dispatch);
       auto *enter = BasicBlock::Create(context_, "goes" + tag, &function_, dispatch);
@@ -639,7 +763,12 @@ private:
     }
     ThreadNest nest = createThreadNest(pre, dispatch, dims_, entryBlock);
     if (guard)
-      guardBranch_->setSuccessor(1, nest.x.latch);
+      guardBranch_->setSuccessor(exited_ ? 0 : 1, nest.x.latch);
+    if (exited_) {
+      // Chosen by the threads that have not exited; none: the block ends.
+      IRBuilder<> p(pre, pre->getFirstInsertionPt());
+      p.CreateStore(p.getInt32(kExitId), next_);
+    }
 
     // Edges out of the region record where the thread stopped.
     DenseMap<BasicBlock *, BasicBlock *> stops;
@@ -649,10 +778,16 @@ private:
         int target = terminal == exit_ ? kExitId : barrierIds_.lookup(terminal);
         stop = BasicBlock::Create(context_, "reached" + tag, &function_, nest.x.latch);
         IRBuilder<> b(stop);
-        if (scheduled_)
-          b.CreateStore(b.getInt32(target),
-                        stateAddress(b, b.CreateZExt(linearThreadIndex(b, *function_.getParent()),
-                                                     b.getInt64Ty())));
+        if (scheduled_) {
+          Value *t = b.CreateZExt(linearThreadIndex(b, *function_.getParent()), b.getInt64Ty());
+          b.CreateStore(b.getInt32(target), stateAddress(b, t));
+          if (auto found = named_.find(terminal); found != named_.end())
+            // Arrive, and remember the generation to wait for.
+            b.CreateStore(emitArrive(b, *namedState_, found->second.first, found->second.second),
+                          b.CreateInBoundsGEP(b.getInt32Ty(), waitGeneration_, t));
+        } else if (exited_ && terminal == exit_)
+          markExited(b, exited_,
+                     b.CreateZExt(linearThreadIndex(b, *function_.getParent()), b.getInt64Ty()));
         else
           b.CreateStore(b.getInt32(target), next_);
         b.CreateBr(nest.x.latch);
@@ -674,8 +809,10 @@ private:
     SmallVector<BasicBlock *, 16> loopBody(clones.begin(), clones.end());
     for (auto &[terminal, stop] : stops)
       loopBody.push_back(stop);
+    if (exited_)
+      loopBody.push_back(guard); // reads the thread's own flag
     SmallVector<BasicBlock *, 16> resolved(loopBody.begin(), loopBody.end());
-    if (guard)
+    if (guard && !exited_)
       resolved.push_back(guard);
     resolveThreadRegisters(resolved, nest, dims_);
     markParallel(nest.x, loopBody);
@@ -698,6 +835,12 @@ private:
   MemberSlots memberSlots_;
   DenseMap<BasicBlock *, AllocaInst *> waitsFor_; // warp split -> waited-for lanes
   bool scheduled_ = false;
+  SmallPtrSet<BasicBlock *, 8> earlyExits_;          // branches some threads leave by
+  AllocaInst *exited_ = nullptr;                     // plain form: exited[t]
+  DenseMap<BasicBlock *, std::pair<Value *, Value *>> named_; // barrier -> (id, count)
+  std::optional<NamedBarriers> namedState_;
+  AllocaInst *waitGeneration_ = nullptr; // named.waits.for[t]
+  DenseMap<BasicBlock *, BarrierReduction> reductions_; // bar.red barriers
   AllocaInst *state_ = nullptr, *go_ = nullptr, *ran_ = nullptr, *flag_ = nullptr;
   BranchInst *guardBranch_ = nullptr;
   std::unique_ptr<PostDominatorTree> postDominators_;

@@ -47,7 +47,12 @@
 // A barrier that threads may reach or skip depending on their position
 // (under a branch or loop whose condition is not block-uniform) is
 // reported, naming the kernel: CUDA leaves it undefined, and running it
-// would give wrong answers.
+// would give wrong answers. Not so a branch whose other side never reaches
+// a barrier again (`if (i >= n) return;`): the threads that take it have
+// exited for the barriers after it (passes/EarlyExits.h; the plain form
+// then keeps a per-thread exited flag). Reducing barriers
+// (__syncthreads_count/_and/_or) are block barriers whose result is
+// computed between the two thread loops (passes/BarrierVariants.h).
 //
 // Warp split points under thread-dependent control flow (legal in CUDA:
 // `if (lane < 16) __shfl_down_sync(0xffff, ...)`) select the scheduled

@@ -30,7 +30,7 @@ StringRef calleeName(const CallInst &call) {
 
 /// The operation a collective performs, and where its operands are.
 struct Collective {
-  enum Kind { Shuffle, Vote, MatchAny, MatchAll, Redux, ActiveMask, WarpSync };
+  enum Kind { Shuffle, Vote, MatchAny, MatchAll, Redux, ActiveMask, WarpSync, AllGather };
   Kind kind;
   StringRef op;            // shfl/vote mode, redux operation
   Value *mask = nullptr;   // nullptr: every existing lane (non-.sync forms)
@@ -42,6 +42,8 @@ Collective classify(CallInst &call) {
   auto arg = [&](unsigned i) { return call.getArgOperand(i); };
   if (name == "llvm.nvvm.activemask")
     return {Collective::ActiveMask, "", nullptr, nullptr};
+  if (name == kWarpAllGather)
+    return {Collective::AllGather, "", arg(3), nullptr};
   if (name == "llvm.nvvm.bar.warp.sync")
     return {Collective::WarpSync, "", arg(0), nullptr};
   if (name.consume_front("llvm.nvvm.shfl.")) {
@@ -81,6 +83,8 @@ public:
       Value *members = b.CreateAnd(collective.mask, warpOf(b).existing);
       b.CreateStore(members, b.CreateInBoundsGEP(b.getInt32Ty(), memberSlot_, linear64(b)));
     }
+    if (collective.kind == Collective::AllGather)
+      return allGather(call);
     if (collective.kind == Collective::WarpSync) {
       split(b);
       call->eraseFromParent();
@@ -101,19 +105,21 @@ public:
     split(b);
     Warp warp = warpOf(b);
     Value *members = warp.existing;
-    if (collective.mask) {
+    if (collective.mask || collective.kind == Collective::ActiveMask) {
       // Lanes named in the mask that have returned take no part (CUDA:
       // "all non-exited threads named in mask must execute" it).
       FunctionCallee live = module_.getOrInsertFunction(
           kWarpLiveLanesMarker,
           FunctionType::get(b.getInt32Ty(), {b.getInt64Ty()}, false));
-      members = b.CreateAnd(b.CreateAnd(collective.mask, warp.existing),
+      // activemask: the existing lanes that have not exited.
+      members = b.CreateAnd(collective.mask ? b.CreateAnd(collective.mask, warp.existing)
+                                            : warp.existing,
                             b.CreateCall(live, {warp.base}), "warp.members");
     }
     Value *result = nullptr;
     switch (collective.kind) {
     case Collective::ActiveMask:
-      result = warp.existing;
+      result = members;
       break;
     case Collective::Shuffle:
       result = shuffle(b, call, collective, warp, exchange);
@@ -129,6 +135,7 @@ public:
       result = redux(b, collective.op, warp, members, exchange);
       break;
     case Collective::WarpSync:
+    case Collective::AllGather:
       break;
     }
     split(b);
@@ -137,6 +144,27 @@ public:
   }
 
 private:
+  /// __cuport_warp_allgather(dst, src, bytes, mask): copy `bytes` of src into this
+  /// thread's slot, split, copy the warp's slots (lane order) to dst, split.
+  void allGather(CallInst *call) {
+    IRBuilder<> b(call);
+    Value *dst = call->getArgOperand(0), *src = call->getArgOperand(1);
+    uint64_t bytes = cast<ConstantInt>(call->getArgOperand(2))->getZExtValue();
+    IRBuilder<> entry(unpack_->getTerminator());
+    Type *slotType = ArrayType::get(b.getInt8Ty(), bytes);
+    AllocaInst *exchange = entry.CreateAlloca(slotType, threads_, "warp.gather");
+    exchange->setAlignment(Align(16));
+    b.CreateMemCpy(b.CreateInBoundsGEP(slotType, exchange, linear64(b)), Align(1), src,
+                   Align(1), bytes);
+    split(b);
+    Warp warp = warpOf(b);
+    Value *size = b.CreateMul(b.CreateZExt(warp.laneCount, b.getInt64Ty()), b.getInt64(bytes));
+    b.CreateMemCpy(dst, Align(1), b.CreateInBoundsGEP(slotType, exchange, warp.base), Align(1),
+                   size);
+    split(b);
+    call->eraseFromParent();
+  }
+
   /// The running thread's warp: the linear index of its lane 0, its lane,
   /// and the mask of the lanes that exist.
   struct Warp {
@@ -327,7 +355,8 @@ bool isWarpCollective(const CallInst &call) {
   StringRef name = calleeName(call);
   return name.starts_with("llvm.nvvm.shfl.") || name.starts_with("llvm.nvvm.vote.") ||
          name.starts_with("llvm.nvvm.match.") || name.starts_with("llvm.nvvm.redux.sync.") ||
-         name == "llvm.nvvm.activemask" || name == "llvm.nvvm.bar.warp.sync";
+         name == "llvm.nvvm.activemask" || name == "llvm.nvvm.bar.warp.sync" ||
+         name == kWarpAllGather;
 }
 
 bool isWarpSplit(const CallInst &call) { return calleeName(call) == kWarpSplitMarker; }

@@ -75,6 +75,14 @@ inline constexpr const char *kWarpLiveLanesMarker = "__cuport_warp_live_lanes";
 /// Metadata on a split point: the collective's intrinsic name.
 inline constexpr const char *kCollectiveMetadata = "cuport.collective";
 
+/// `void __cuport_warp_allgather(ptr dst, ptr src, i32 bytes, i32 mask)`
+/// (convergent, `bytes` a constant, `mask` the member mask as in the .sync
+/// collectives; the lanes not in it take no part): each lane's `bytes` at
+/// `src` land at dst + lane * bytes in every lane's `dst`. The
+/// translator's wmma.mma gathers the warp's fragments with it
+/// (translate/Wmma.cpp): one collective instead of dozens of shuffles.
+inline constexpr const char *kWarpAllGather = "__cuport_warp_allgather";
+
 /// Whether `call` is a warp collective lowered here.
 bool isWarpCollective(const llvm::CallInst &call);
 

@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "passes/WorkItemLoops.h"
 
+#include "passes/BarrierVariants.h"
+#include "passes/DeviceServices.h"
 #include "passes/KernelAbi.h"
 #include "passes/SubCfgFormation.h"
 #include "passes/ThreadLoops.h"
@@ -21,14 +23,16 @@ namespace cuport::passes {
 namespace {
 
 /// A synchronisation point neither the fast path nor the sub-CFG formation
-/// handles: barriers with a thread count, barriers that reduce or only
-/// arrive.
+/// handles (bar.arrive, barrier.arrive with a run-time id or count;
+/// BarrierVariants.h says why).
 StringRef unsupportedSynchronisationIn(Function &function) {
   for (Instruction &inst : instructions(function))
     if (auto *call = dyn_cast<CallInst>(&inst))
       if (Function *callee = call->getCalledFunction()) {
         StringRef name = callee->getName();
-        if (isBlockBarrier(*call) || isWarpCollective(*call))
+        if (isBlockBarrier(*call) || isWarpCollective(*call) ||
+            name == services::kBarrierCount ||
+            (isBarrierArrive(*call) && hasConstantOperands(*call)))
           continue;
         if (name.starts_with("llvm.nvvm.barrier") ||
             name.starts_with("llvm.nvvm.bar.") ||
@@ -39,11 +43,12 @@ StringRef unsupportedSynchronisationIn(Function &function) {
   return "";
 }
 
-/// Block barriers and warp collectives both need sub-CFG formation.
+/// Block barriers, warp collectives and named-barrier arrivals need sub-CFG
+/// formation.
 bool hasSynchronisationPoint(Function &function) {
   for (Instruction &inst : instructions(function))
     if (auto *call = dyn_cast<CallInst>(&inst);
-        call && (isBlockBarrier(*call) || isWarpCollective(*call)))
+        call && (isBlockBarrier(*call) || isWarpCollective(*call) || isBarrierArrive(*call)))
       return true;
   return false;
 }
@@ -54,11 +59,21 @@ PreservedAnalyses WorkItemLoopsPass::run(Function &function,
                                          FunctionAnalysisManager &) {
   if (!function.hasFnAttribute(kBlockFunctionAttr) || function.empty())
     return PreservedAnalyses::all();
+  lowerCountedBarriers(function);
   if (StringRef sync = unsupportedSynchronisationIn(function); !sync.empty()) {
-    diagnostics_.error(function.getName(),
-                       "synchronisation point '" + sync +
-                           "' has no CPU lowering yet");
-    return PreservedAnalyses::all();
+    std::string instruction = barrierInstructionName(sync);
+    if (StringRef(instruction).ends_with("arrive"))
+      diagnostics_.error(function.getName(),
+                         "'" + instruction + "' (" + sync +
+                             ") with a barrier id or thread count known only at "
+                             "run time has no CPU lowering: named barriers of "
+                             "producer/consumer warps need both as constants");
+    else
+      diagnostics_.error(function.getName(),
+                         "synchronisation point '" +
+                             (instruction.empty() ? sync.str() : instruction) +
+                             "' has no CPU lowering yet");
+    return PreservedAnalyses::none();
   }
   if (hasSynchronisationPoint(function)) {
     formSubCfgs(function, diagnostics_);

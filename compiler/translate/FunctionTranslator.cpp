@@ -340,6 +340,15 @@ void FunctionTranslator::dispatch(const ptx::Instruction &inst) {
       {"activemask", &FunctionTranslator::translateActivemask},
       {"redux", &FunctionTranslator::translateRedux},
       // --- end: control ---
+      {"wmma", &FunctionTranslator::translateWmma},
+      // --- family: textures ---
+      {"tex", &FunctionTranslator::translateTexture},
+      {"tld4", &FunctionTranslator::translateGather},
+      {"txq", &FunctionTranslator::translateTextureQuery},
+      {"suq", &FunctionTranslator::translateTextureQuery},
+      {"suld", &FunctionTranslator::translateSurfaceLoad},
+      {"sust", &FunctionTranslator::translateSurfaceStore},
+      // --- end: textures ---
   };
   auto it = handlers.find(inst.opcode);
   if (it == handlers.end()) {

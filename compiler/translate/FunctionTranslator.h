@@ -217,7 +217,37 @@ private:
   /// Writes {value, i1} to `%d|%p` (the predicate only if it is named).
   void writePair(const ptx::Operand &dst, llvm::Value *pair, ptx::Type type);
   // --- end: control ---
+  // --- family: warp matrix multiply-accumulate (Wmma.cpp) ---
+  void translateWmma(const ptx::Instruction &inst);
+  void translateWmmaLoadStore(const ptx::Instruction &inst);
+  void translateWmmaMma(const ptx::Instruction &inst);
+  /// laneid / 2 and laneid % 2 (i32): where the lane's fragment sits.
+  std::pair<llvm::Value *, llvm::Value *> wmmaLanePosition();
+  void callWarpAllGather(llvm::Value *dst, llvm::Value *src, unsigned bytes);
+  // --- end: wmma ---
 
+  // --- family: textures and surfaces (TextureFamily.cpp) ---
+  void translateTexture(const ptx::Instruction &inst);      // tex
+  void translateGather(const ptx::Instruction &inst);       // tld4
+  void translateTextureQuery(const ptx::Instruction &inst); // txq suq
+  void translateSurfaceLoad(const ptx::Instruction &inst);  // suld
+  void translateSurfaceStore(const ptx::Instruction &inst); // sust
+  void translateSurfaceAccess(const ptx::Instruction &inst,
+                              const ptx::Operand &address,
+                              const ptx::Operand &data, bool store);
+  /// The 64-bit texture or surface object of [handle, ...] or [handle].
+  llvm::Value *textureHandle(const ptx::Instruction &inst,
+                             const ptx::Operand &address);
+  /// A 16-byte stack buffer the texture services write results into.
+  llvm::Value *textureScratch();
+  /// Two float[3] stack buffers for tex.grad's gradients.
+  llvm::Value *textureGradients();
+  void writeTextureResult(const ptx::Operand &dst, ptx::Type type);
+  /// Calls llvm.trap when `condition` holds.
+  void trapIf(llvm::Value *condition);
+  llvm::AllocaInst *textureScratch_ = nullptr;
+  llvm::AllocaInst *textureGradients_ = nullptr;
+  // --- end: textures ---
   void unsupported(const ptx::Instruction &inst, llvm::StringRef why = "");
   void expectOperands(const ptx::Instruction &inst, size_t count);
 

@@ -17,8 +17,7 @@
 // has to match, and kNonErrorReturns in ApiRegistry.h records it for the
 // functions that do not return cudaError_t. Among the NotSupported rows these
 // are, today:
-//   __cudaRegisterManagedVar, __cudaRegisterHostVar,
-//   __cudaRegisterUnifiedTable   void: report, return nothing;
+//   __cudaRegisterManagedVar     void: report, return nothing;
 //   cudaCreateChannelDesc        struct cudaChannelFormatDesc (20 bytes) by
 //                                value: the stub returns a 20-byte struct, so
 //                                it writes zeros through the caller's hidden

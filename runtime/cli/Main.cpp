@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-//   cuport run [--backend NAME] [--] PROGRAM [ARGS...]
+//   cuport run [--backend NAME] [--report FILE] [--] PROGRAM [ARGS...]
 //       runs an unmodified nvcc-built program on cuport's runtime
 //   cuport ptx translate FILE.ptx... | cuport ptx scan FILE.ptx|BINARY...
 //       the translation of PTX, and which instruction forms it needs
@@ -30,6 +30,10 @@ int main(int argc, char **argv) {
   runCommand->add_option("--backend", run.backend,
                          "backend plugin to use (cpu, ...); default: "
                          "$CUPORT_BACKEND or cpu");
+  runCommand->add_option("--report", run.report,
+                         "write a JSON report of the run (API calls, errors, "
+                         "unsupported calls, kernels and their time) to FILE "
+                         "when the program ends; a summary goes to stderr");
   // Everything from the program name on belongs to the program.
   runCommand->prefix_command();
   cuport::cli::addPtxCommand(app);

@@ -80,6 +80,15 @@ void prependToVariable(const char *name, const std::string &value) {
   setenv(name, combined.c_str(), 1);
 }
 
+/// `path` made absolute against the current directory (the application may
+/// change directory before it exits).
+std::string absolutePath(const std::string &path) {
+  if (path.empty() || path.front() == '/')
+    return path;
+  char cwd[PATH_MAX];
+  return getcwd(cwd, sizeof(cwd)) ? std::string(cwd) + "/" + path : path;
+}
+
 /// Explains why cuport cannot run this binary; empty when it can.
 std::string refusalFor(const std::string &program, const BinaryInfo &info) {
   switch (info.linkage) {
@@ -130,6 +139,8 @@ int runApplication(const RunOptions &options) {
   prependToVariable("LD_LIBRARY_PATH", libdir);
   if (!options.backend.empty())
     setenv("CUPORT_BACKEND", options.backend.c_str(), 1);
+  if (!options.report.empty())
+    setenv("CUPORT_REPORT", absolutePath(options.report).c_str(), 1);
 
   std::vector<char *> argv;
   for (const std::string &argument : options.command)

@@ -13,6 +13,9 @@ namespace cuport::cli {
 
 struct RunOptions {
   std::string backend; ///< empty: CUPORT_BACKEND or the default (cpu)
+  /// --report FILE: the coverage report of the run (JSON) goes to FILE
+  /// (CUPORT_REPORT for the application; see runtime/core/Report.h).
+  std::string report;
   std::vector<std::string> command; ///< program and its arguments
 };
 

@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "core/AllocationTable.h"
 
+#include <algorithm>
+#include <iterator>
 #include <mutex>
 
 namespace cuport::rt {
@@ -12,6 +14,30 @@ namespace cuport::rt {
 void AllocationTable::insert(const Allocation &allocation) {
   std::unique_lock lock(mutex_);
   byBase_[allocation.base] = allocation;
+}
+
+bool AllocationTable::insertIfFree(const Allocation &allocation) {
+  std::unique_lock lock(mutex_);
+  uintptr_t end = allocation.base + std::max<size_t>(allocation.size, 1);
+  auto next = byBase_.lower_bound(allocation.base);
+  if (next != byBase_.end() && next->first < end)
+    return false;
+  if (next != byBase_.begin()) {
+    const Allocation &before = std::prev(next)->second;
+    if (before.base + std::max<size_t>(before.size, 1) > allocation.base)
+      return false;
+  }
+  byBase_[allocation.base] = allocation;
+  return true;
+}
+
+bool AllocationTable::setFlags(const void *base, unsigned flags) {
+  std::unique_lock lock(mutex_);
+  auto it = byBase_.find(reinterpret_cast<uintptr_t>(base));
+  if (it == byBase_.end())
+    return false;
+  it->second.flags = flags;
+  return true;
 }
 
 std::optional<Allocation> AllocationTable::erase(const void *base) {

@@ -32,11 +32,20 @@ struct Allocation {
   /// A module's __device__/__constant__ variable: addressable like device
   /// memory, but not the application's to free.
   bool isSymbol = false;
+  /// Host memory the application owns, pinned by cudaHostRegister.
+  bool registered = false;
+  /// cudaHostAlloc / cudaHostRegister flags, cudaMallocManaged attach flags.
+  unsigned flags = 0;
 };
 
 class AllocationTable {
 public:
   void insert(const Allocation &allocation);
+  /// Inserts `allocation` unless it overlaps one already recorded.
+  bool insertIfFree(const Allocation &allocation);
+  /// Sets the flags of the allocation that starts exactly at `base`; false
+  /// when there is none.
+  bool setFlags(const void *base, unsigned flags);
   /// Removes the allocation that starts exactly at `base`.
   std::optional<Allocation> erase(const void *base);
   /// The allocation containing `pointer`, if any.

@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "core/Graph.h"
 
+#include "core/Arrays.h"
+
 #include "cuport/Log.h"
 
 #include <algorithm>
@@ -305,6 +307,50 @@ cudaError_t captureMemset(const StreamTarget &target, const cudaMemsetParams &pa
   return captureNode(target, std::move(node));
 }
 
+cudaError_t captureEmpty(const StreamTarget &target) {
+  return captureNode(target, std::make_unique<GraphNode>());
+}
+
+cudaError_t captureMemAlloc(const StreamTarget &target, size_t bytes, int device,
+                            void **out) {
+  if (!out)
+    return cudaErrorInvalidValue;
+  cudaMemAllocNodeParams params{};
+  params.poolProps.allocType = cudaMemAllocationTypePinned;
+  params.poolProps.location = {cudaMemLocationTypeDevice, device};
+  params.bytesize = bytes;
+  void *dptr = nullptr;
+  if (cudaError_t error = createGraphAllocation(params, &dptr))
+    return error;
+  auto node = std::make_unique<GraphNode>();
+  node->type = cudaGraphNodeTypeMemAlloc;
+  node->data.dptr = dptr;
+  node->data.alloc = params;
+  node->data.alloc.dptr = dptr;
+  if (cudaError_t error = captureNode(target, std::move(node))) {
+    dropGraphAllocation(dptr);
+    return error;
+  }
+  *out = dptr;
+  return cudaSuccess;
+}
+
+cudaError_t captureMemFree(const StreamTarget &target, void *dptr) {
+  std::lock_guard lock(graphMutex());
+  StreamCapture *capture = nullptr;
+  if (cudaError_t error = liveCapture(target, &capture))
+    return error;
+  if (!isGraphAllocation(dptr))
+    return cudaErrorInvalidValue; // only graph allocations have free nodes
+  for (const auto &node : capture->session->graph->nodes)
+    if (node->type == cudaGraphNodeTypeMemFree && node->data.dptr == dptr)
+      return cudaErrorInvalidValue; // freed twice in one graph
+  auto node = std::make_unique<GraphNode>();
+  node->type = cudaGraphNodeTypeMemFree;
+  node->data.dptr = dptr;
+  return captureNode(target, std::move(node));
+}
+
 cudaError_t captureEventRecord(const StreamTarget &target, Event &event, bool external) {
   std::lock_guard lock(graphMutex());
   StreamCapture *capture = nullptr;
@@ -436,7 +482,70 @@ bool validPitchedSide(const cudaPitchedPtr &ptr, const cudaPos &pos,
   return !device || table().contains(pitchedStart(ptr, pos), pitchedSpan(ptr, extent));
 }
 
+/// One side of an array copy as a pitched pointer (the copy then starts at
+/// its origin).
+cudaPitchedPtr pitchedOfSide(const CopySide &side, size_t widthBytes, size_t height) {
+  size_t pitch = side.pitch ? side.pitch : widthBytes;
+  size_t rows = side.pitch && side.slicePitch ? side.slicePitch / side.pitch : height;
+  return cudaPitchedPtr{const_cast<void *>(side.base), pitch, widthBytes, rows};
+}
+
+/// A memcpy node's copy with a CUDA array on either side, as the same copy
+/// between pitched pointers: an array's storage is pitched linear memory
+/// (core/Arrays.h). The array is looked up each time (a launch uses the
+/// array as it is then). Positions and extent follow cudaMemcpy3D's rules.
+cudaError_t linearizeArrayCopy(const cudaMemcpy3DParms &p, cudaMemcpy3DParms *out) {
+  if (bool(p.srcArray) == bool(p.srcPtr.ptr) || bool(p.dstArray) == bool(p.dstPtr.ptr))
+    return cudaErrorInvalidValue;
+  ArrayObject *srcArray = p.srcArray ? findArray(p.srcArray) : nullptr;
+  ArrayObject *dstArray = p.dstArray ? findArray(p.dstArray) : nullptr;
+  if ((p.srcArray && !srcArray) || (p.dstArray && !dstArray))
+    return cudaErrorInvalidResourceHandle;
+  if (srcArray && dstArray && srcArray->texelBytes != dstArray->texelBytes)
+    return cudaErrorInvalidValue;
+  if (srcArray && dstArray && p.kind != cudaMemcpyDeviceToDevice &&
+      p.kind != cudaMemcpyDefault)
+    return cudaErrorInvalidMemcpyDirection;
+  const cudaExtent &extent = p.extent;
+  if (extent.width == 0 || extent.height == 0 || extent.depth == 0)
+    return cudaErrorInvalidValue;
+  size_t texelBytes = srcArray ? srcArray->texelBytes : dstArray->texelBytes;
+  size_t widthBytes = extent.width * texelBytes;
+  CopySide src, dst;
+  cudaError_t error =
+      srcArray ? arrayCopySide(p.srcArray, p.srcPos.x * texelBytes, p.srcPos.y, p.srcPos.z,
+                               widthBytes, extent.height, extent.depth, &src)
+               : linearCopySide(p.srcPtr.ptr, p.srcPtr.pitch, p.srcPtr.ysize, p.srcPos.x,
+                                p.srcPos.y, p.srcPos.z, widthBytes, extent.height,
+                                extent.depth, p.kind, false, &src);
+  if (error)
+    return error;
+  error = dstArray ? arrayCopySide(p.dstArray, p.dstPos.x * texelBytes, p.dstPos.y,
+                                   p.dstPos.z, widthBytes, extent.height, extent.depth, &dst)
+                   : linearCopySide(p.dstPtr.ptr, p.dstPtr.pitch, p.dstPtr.ysize, p.dstPos.x,
+                                    p.dstPos.y, p.dstPos.z, widthBytes, extent.height,
+                                    extent.depth, p.kind, true, &dst);
+  if (error)
+    return error;
+  *out = cudaMemcpy3DParms{};
+  out->srcPtr = pitchedOfSide(src, widthBytes, extent.height);
+  out->dstPtr = pitchedOfSide(dst, widthBytes, extent.height);
+  out->extent = cudaExtent{widthBytes, extent.height, extent.depth};
+  out->kind = cudaMemcpyDefault;
+  return cudaSuccess;
+}
+
 } // namespace
+
+cudaMemcpy3DParms copyRegionParams(const CopySide &dst, const CopySide &src,
+                                   size_t widthBytes, size_t height, size_t depth) {
+  cudaMemcpy3DParms params{};
+  params.srcPtr = pitchedOfSide(src, widthBytes, height);
+  params.dstPtr = pitchedOfSide(dst, widthBytes, height);
+  params.extent = cudaExtent{widthBytes, height, depth};
+  params.kind = cudaMemcpyDefault;
+  return params;
+}
 
 cudaMemcpy3DParms memcpy1D(void *dst, const void *src, size_t count,
                            cudaMemcpyKind kind) {
@@ -450,8 +559,8 @@ cudaMemcpy3DParms memcpy1D(void *dst, const void *src, size_t count,
 
 cudaError_t checkMemcpyNode(const cudaMemcpy3DParms &params) {
   if (params.srcArray || params.dstArray) {
-    log().warn("graph memcpy nodes copy linear memory only, not CUDA arrays");
-    return cudaErrorInvalidValue;
+    cudaMemcpy3DParms linear;
+    return linearizeArrayCopy(params, &linear);
   }
   bool dstDevice = false, srcDevice = false;
   if (!copySides(params.kind, params.dstPtr.ptr, params.srcPtr.ptr, &dstDevice,
@@ -636,6 +745,12 @@ cudaError_t buildExec(const Graph &graph, GraphExec &exec, GraphNode **errorNode
 }
 
 cudaError_t submitCopy(backend::Queue &queue, const cudaMemcpy3DParms &params) {
+  if (params.srcArray || params.dstArray) {
+    cudaMemcpy3DParms linear;
+    if (cudaError_t error = linearizeArrayCopy(params, &linear))
+      return error;
+    return submitCopy(queue, linear);
+  }
   const cudaExtent &extent = params.extent;
   bool rowsContiguous =
       params.srcPtr.pitch == extent.width && params.dstPtr.pitch == extent.width;
@@ -696,6 +811,9 @@ cudaError_t submitKernel(Device &device, backend::Queue &queue,
   launch.block = {kernel.block.x, kernel.block.y, kernel.block.z};
   launch.dynamicSharedBytes = kernel.sharedMem;
   launch.args = kernel.args;
+  auto cooperative = kernel.attributes.find(cudaLaunchAttributeCooperative);
+  launch.cooperative =
+      cooperative != kernel.attributes.end() && cooperative->second.cooperative != 0;
   return toCudaError(queue.launch(*resolved, launch));
 }
 

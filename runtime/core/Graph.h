@@ -69,7 +69,8 @@ struct KernelNodeData {
   std::vector<uint32_t> argOffsets;
   /// Pointers into `args`, one per parameter (cudaGraphKernelNodeGetParams).
   std::vector<void *> argPointers;
-  /// cudaGraphKernelNodeSetAttribute: kept and reported, not acted on.
+  /// cudaGraphKernelNodeSetAttribute: kept and reported; launches act on
+  /// cudaLaunchAttributeCooperative only.
   std::map<int, cudaLaunchAttributeValue> attributes;
 
   void refreshPointers();
@@ -211,6 +212,16 @@ cudaError_t captureNode(const StreamTarget &target, std::unique_ptr<GraphNode> n
 /// what a stream-ordered copy or memset does when `target.capture` is set.
 cudaError_t captureMemcpy(const StreamTarget &target, const cudaMemcpy3DParms &params);
 cudaError_t captureMemset(const StreamTarget &target, const cudaMemsetParams &params);
+/// An operation with nothing to run (a prefetch) keeps its place in the
+/// stream's order as an empty node.
+cudaError_t captureEmpty(const StreamTarget &target);
+/// cudaMallocAsync on a capturing stream: a memory allocation node of
+/// `bytes` on device `device`; *out gets its fixed address.
+cudaError_t captureMemAlloc(const StreamTarget &target, size_t bytes, int device,
+                            void **out);
+/// cudaFreeAsync on a capturing stream: a memory free node (graph
+/// allocations only, cudaErrorInvalidValue otherwise).
+cudaError_t captureMemFree(const StreamTarget &target, void *dptr);
 cudaError_t captureEventRecord(const StreamTarget &target, Event &event, bool external);
 /// cudaStreamWaitEvent with capture in the picture (either side); returns
 /// false in *handled when it is an ordinary wait.
@@ -221,6 +232,11 @@ cudaError_t captureEventWait(cudaStream_t stream, Event &event, bool external,
 
 cudaError_t checkMemcpyNode(const cudaMemcpy3DParms &params);
 cudaError_t checkMemsetNode(const cudaMemsetParams &params);
+struct CopySide;
+/// A region copy of core/Arrays.h (an array's storage on either side) as
+/// the parameters of a memcpy node between pitched pointers.
+cudaMemcpy3DParms copyRegionParams(const CopySide &dst, const CopySide &src,
+                                   size_t widthBytes, size_t height, size_t depth);
 /// A 1D copy as 3D parameters.
 cudaMemcpy3DParms memcpy1D(void *dst, const void *src, size_t count, cudaMemcpyKind kind);
 

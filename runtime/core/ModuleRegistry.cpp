@@ -10,8 +10,35 @@
 #include "fatbin/FatbinReader.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <string>
 
 namespace cuport::rt {
+
+namespace {
+
+/// CUPORT_PTX_ARCH=NN: choose PTX as for a device of compute capability
+/// N.N instead of the backend's (to run the compute_NN PTX of a
+/// multi-architecture fatbinary; docs/architecture.md). Unset, empty or
+/// not a number: no override.
+std::optional<unsigned> ptxArchOverride() {
+  const char *value = std::getenv("CUPORT_PTX_ARCH");
+  if (!value || !*value)
+    return std::nullopt;
+  std::string text(value);
+  if (text.rfind("sm_", 0) == 0 || text.rfind("compute_", 0) == 0)
+    text = text.substr(text.find('_') + 1);
+  char *end = nullptr;
+  unsigned long sm = std::strtoul(text.c_str(), &end, 10);
+  if (*end || sm < 10 || sm > 1000) {
+    log().warn("CUPORT_PTX_ARCH='{}' is not an architecture such as 80; ignored", value);
+    return std::nullopt;
+  }
+  return unsigned(sm);
+}
+
+} // namespace
 
 FatbinModule *ModuleRegistry::registerFatbinary(const void *wrapper) {
   std::lock_guard lock(mutex_);
@@ -20,6 +47,21 @@ FatbinModule *ModuleRegistry::registerFatbinary(const void *wrapper) {
   FatbinModule *handle = module.get();
   modules_.emplace(handle, std::move(module));
   return handle;
+}
+
+FatbinModule *ModuleRegistry::registerPtx(std::vector<PtxImage> ptx) {
+  std::lock_guard lock(mutex_);
+  auto module = std::make_unique<FatbinModule>();
+  module->ptx = std::move(ptx);
+  FatbinModule *handle = module.get();
+  modules_.emplace(handle, std::move(module));
+  return handle;
+}
+
+cudaError_t ModuleRegistry::loadOn(FatbinModule *module, Device &device) {
+  std::lock_guard lock(mutex_);
+  backend::Module *loadedModule = nullptr;
+  return loaded(*module, device, &loadedModule);
 }
 
 bool ModuleRegistry::isModule(const void *handle) const {
@@ -36,7 +78,8 @@ void ModuleRegistry::registerFunction(FatbinModule *module,
   record->hostFunction = hostFunction;
   record->deviceName = deviceName;
   module->kernels.push_back(record.get());
-  byHostFunction_[hostFunction] = record.get();
+  if (hostFunction) // library kernels have no host stub
+    byHostFunction_[hostFunction] = record.get();
   kernels_.emplace(record.get(), std::move(record));
 }
 
@@ -54,8 +97,12 @@ void ModuleRegistry::unregister(FatbinModule *module) {
     if (auto it = byHostVariable_.find(record->hostVariable);
         it != byHostVariable_.end() && it->second == record)
       byHostVariable_.erase(it);
-    for (auto &[ordinal, placement] : record->resolved)
+    for (auto &[ordinal, placement] : record->resolved) {
       Runtime::instance().allocations().erase(placement.address);
+      if (auto it = byHostVariable_.find(placement.address);
+          it != byHostVariable_.end() && it->second == record)
+        byHostVariable_.erase(it);
+    }
   }
   std::erase_if(variables_, [&](const auto &record) { return record->module == module; });
   for (KernelRecord *record : module->kernels)
@@ -74,7 +121,37 @@ bool ModuleRegistry::isKernel(const void *handle) const {
   return kernels_.count(handle) > 0;
 }
 
+/// Hands `texts` to the backend as the images of `module` on `device`.
+static cudaError_t loadTexts(FatbinModule &module, Device &device,
+                             std::span<const PtxImage> texts) {
+  std::vector<backend::ModuleImage> images;
+  for (const PtxImage &text : texts) {
+    backend::ModuleImage image;
+    image.kind = backend::ImageKind::Ptx;
+    image.smArch = text.smArch;
+    image.bytes = std::as_bytes(std::span(text.text));
+    image.name = "library.ptx";
+    images.push_back(image);
+  }
+  backend::Module *loaded = nullptr;
+  std::string diagnostic;
+  backend::Status status = device.backend->loadModule(images, &loaded, &diagnostic);
+  if (status != backend::Status::Success) {
+    log().error("cannot load the library's PTX on backend '{}':\n{}",
+                Runtime::instance().backendName(), diagnostic);
+    return status == backend::Status::InvalidImage ? cudaErrorInvalidPtx
+                                                   : toCudaError(status);
+  }
+  FatbinModule::Loaded &entry = module.loaded[device.ordinal];
+  entry.module = loaded;
+  for (const PtxImage &text : texts)
+    entry.ptxArch = std::max(entry.ptxArch, text.smArch);
+  return cudaSuccess;
+}
+
 cudaError_t ModuleRegistry::load(FatbinModule &module, Device &device) {
+  if (!module.ptx.empty())
+    return loadTexts(module, device, module.ptx);
   auto image = fatbin::readRegisteredImage(module.wrapper);
   if (!image) {
     log().error("the application registered an unreadable fatbinary: {}",
@@ -83,6 +160,10 @@ cudaError_t ModuleRegistry::load(FatbinModule &module, Device &device) {
   }
   const backend::DeviceProperties &properties = device.backend->properties();
   unsigned sm = unsigned(properties.computeMajor * 10 + properties.computeMinor);
+  if (std::optional<unsigned> forced = ptxArchOverride()) {
+    log().info("CUPORT_PTX_ARCH: choosing PTX as for sm_{} (device: sm_{})", *forced, sm);
+    sm = *forced;
+  }
   auto selected = fatbin::selectPtx(*image, sm);
   if (!selected) {
     log().error("no kernel image for the device (compute capability {}.{}): {}",
@@ -94,6 +175,7 @@ cudaError_t ModuleRegistry::load(FatbinModule &module, Device &device) {
   std::vector<std::string> texts;
   std::vector<backend::ModuleImage> images;
   for (const fatbin::Entry *entry : *selected) {
+    log().info("loading the PTX of {}", entry->describe());
     auto text = fatbin::extractPtx(*entry);
     if (!text) {
       log().error("cannot read the PTX of {}: {}", entry->describe(), text.error());
@@ -136,6 +218,7 @@ cudaError_t ModuleRegistry::loaded(FatbinModule &module, Device &device,
       module.loaded[device.ordinal].error = error;
       return error;
     }
+    publishManaged(module, device);
     it = module.loaded.find(device.ordinal);
   }
   if (it->second.error != cudaSuccess)
@@ -177,8 +260,40 @@ void ModuleRegistry::registerVariable(FatbinModule *module,
   record->size = size;
   record->constant = constant;
   module->variables.push_back(record.get());
-  byHostVariable_[hostVariable] = record.get();
+  if (hostVariable) // library variables have no host shadow
+    byHostVariable_[hostVariable] = record.get();
   variables_.push_back(std::move(record));
+}
+
+void ModuleRegistry::registerManagedVariable(FatbinModule *module, void **hostSlot,
+                                             const char *deviceName, size_t size) {
+  std::lock_guard lock(mutex_);
+  registerVariable(module, hostSlot, deviceName, size, /*constant=*/false);
+  byHostVariable_[hostSlot]->managedSlot = hostSlot;
+}
+
+cudaError_t ModuleRegistry::initializeManaged(FatbinModule *module, Device &device) {
+  std::lock_guard lock(mutex_);
+  bool hasManaged = std::any_of(module->variables.begin(), module->variables.end(),
+                                [](const VariableRecord *v) { return v->managedSlot; });
+  if (!hasManaged)
+    return cudaSuccess; // loading stays lazy
+  backend::Module *loadedModule = nullptr;
+  return loaded(*module, device, &loadedModule);
+}
+
+void ModuleRegistry::publishManaged(FatbinModule &module, Device &device) {
+  for (VariableRecord *record : module.variables) {
+    if (!record->managedSlot)
+      continue;
+    void *current = *record->managedSlot;
+    if (current && Runtime::instance().allocations().find(current))
+      continue; // published on another device, still loaded
+    void *address = nullptr;
+    size_t size = 0;
+    if (resolve(*record, device, &address, &size) == cudaSuccess)
+      *record->managedSlot = address;
+  }
 }
 
 VariableRecord *ModuleRegistry::findByHostVariable(const void *hostVariable) {
@@ -205,7 +320,12 @@ cudaError_t ModuleRegistry::resolve(VariableRecord &record, Device &device,
     // Device code may use the variable's address like any device pointer.
     Runtime::instance().allocations().insert(
         {reinterpret_cast<uintptr_t>(placement.address), placement.size,
-         backend::MemoryKind::Device, device.ordinal, /*isSymbol=*/true});
+         record.managedSlot ? backend::MemoryKind::Managed : backend::MemoryKind::Device,
+         device.ordinal, /*isSymbol=*/true});
+    // Host code names a managed variable by its address (nvcc reads it
+    // through the host pointer), so cudaMemcpyToSymbol(var, ...) passes that.
+    if (record.managedSlot)
+      byHostVariable_[placement.address] = &record;
     it = record.resolved.emplace(device.ordinal, placement).first;
   }
   *address = it->second.address;
@@ -227,8 +347,15 @@ void ModuleRegistry::resetDevice(Device &device) {
     kernel->resolved.erase(device.ordinal);
     kernel->settings.erase(device.ordinal);
   }
-  for (auto &variable : variables_)
-    variable->resolved.erase(device.ordinal);
+  for (auto &variable : variables_) {
+    auto placement = variable->resolved.find(device.ordinal);
+    if (placement == variable->resolved.end())
+      continue;
+    byHostVariable_.erase(placement->second.address);
+    if (variable->managedSlot)
+      byHostVariable_[variable->managedSlot] = variable.get();
+    variable->resolved.erase(placement);
+  }
 }
 
 FunctionSettings ModuleRegistry::settings(const KernelRecord &record,

@@ -20,6 +20,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -32,6 +33,7 @@ namespace cuport::rt {
 
 struct Device;
 struct FatbinModule;
+struct KernelStats;
 
 /// What cudaFuncSetAttribute, cudaFuncSetCacheConfig and
 /// cudaFuncSetSharedMemConfig recorded for a kernel on one device.
@@ -53,6 +55,8 @@ struct KernelRecord {
   std::map<int, backend::Kernel *> resolved;
   /// Per device ordinal; forgotten by cudaDeviceReset, like the module.
   std::map<int, FunctionSettings> settings;
+  /// Launch statistics, once a launch was counted (core/Report.h).
+  std::atomic<KernelStats *> reportStats{nullptr};
 };
 
 /// A __device__ or __constant__ variable registered by __cudaRegisterVar.
@@ -62,6 +66,10 @@ struct VariableRecord {
   std::string deviceName;
   size_t size = 0;
   bool constant = false;
+  /// A __managed__ variable: nvcc's host code reads and writes it through
+  /// this pointer, which the runtime sets to the variable's address once
+  /// its module is loaded (__cudaRegisterManagedVar).
+  void **managedSlot = nullptr;
   struct Placement {
     void *address = nullptr;
     size_t size = 0;
@@ -70,8 +78,17 @@ struct VariableRecord {
   std::map<int, Placement> resolved;
 };
 
+/// PTX text of a module that was handed over directly (cudaLibraryLoadData)
+/// rather than registered as a fatbinary.
+struct PtxImage {
+  uint32_t smArch = 0;
+  std::string text;
+};
+
 struct FatbinModule {
   const void *wrapper = nullptr;
+  /// Libraries: the module's PTX, loaded instead of reading `wrapper`.
+  std::vector<PtxImage> ptx;
   std::vector<KernelRecord *> kernels;
   std::vector<VariableRecord *> variables;
   /// Per device ordinal: the loaded module, or the error of loading it.
@@ -88,10 +105,22 @@ struct FatbinModule {
 class ModuleRegistry {
 public:
   FatbinModule *registerFatbinary(const void *wrapper);
+  /// A module made of PTX texts (a library); its kernels and variables are
+  /// registered with a null host address (found by name, not by address).
+  FatbinModule *registerPtx(std::vector<PtxImage> ptx);
+  /// Loads `module` on `device` if it is not loaded yet; its load error
+  /// otherwise.
+  cudaError_t loadOn(FatbinModule *module, Device &device);
   void registerFunction(FatbinModule *module, const void *hostFunction,
                         const char *deviceName);
   void registerVariable(FatbinModule *module, const void *hostVariable,
                         const char *deviceName, size_t size, bool constant);
+  /// A __managed__ variable: `hostSlot` is nvcc's host pointer to it.
+  void registerManagedVariable(FatbinModule *module, void **hostSlot,
+                               const char *deviceName, size_t size);
+  /// Loads `module` on `device` when it has managed variables and points
+  /// their host pointers at them (__cudaInitModule).
+  cudaError_t initializeManaged(FatbinModule *module, Device &device);
   VariableRecord *findByHostVariable(const void *hostVariable);
   /// Address and size of `record` on `device`, loading its module on first
   /// use. cudaErrorInvalidSymbol when the module lacks the variable.
@@ -130,6 +159,9 @@ public:
 
 private:
   cudaError_t load(FatbinModule &module, Device &device);
+  /// Points the host pointer of each managed variable of `module` at its
+  /// place on `device` unless it already points at a live variable.
+  void publishManaged(FatbinModule &module, Device &device);
   /// The loaded module of `module` on `device`, loading it if needed.
   cudaError_t loaded(FatbinModule &module, Device &device,
                      backend::Module **out);

@@ -6,6 +6,12 @@
 #include "core/Runtime.h"
 
 #include "core/Graph.h"
+#include "core/Arrays.h"
+#include "core/MemoryPool.h"
+#include "core/PeerAccess.h"
+#include "core/ManagedRanges.h"
+#include "core/ErrorLog.h"
+#include "core/Report.h"
 #include "core/Streams.h"
 #include "cuport/Log.h"
 
@@ -23,8 +29,15 @@ ThreadState &threadState() {
 }
 
 cudaError_t recordError(cudaError_t error) {
-  if (error != cudaSuccess)
+  if (error != cudaSuccess) {
     threadState().lastError = error;
+    const char *api = nullptr;
+    if (report::isEnabled()) [[unlikely]] {
+      report::noteError(error);
+      api = report::currentApiName();
+    }
+    errorlog::append(error, api);
+  }
   return error;
 }
 
@@ -136,12 +149,20 @@ void Runtime::resetDevice(Device &device) {
     device.backend->destroyEvent(event->event);
     delete event;
   }
+  // Pools give back their free memory and forget their blocks, which the
+  // allocation table frees below; peer mappings from and to it go.
+  memoryPools().resetDevice(device);
+  peerAccess().resetDevice(device.ordinal);
+  resetDeviceArrays(device.ordinal); // arrays, textures, surfaces
   // Module variables are in the table too; their memory goes with the
   // module, everything else is the application's allocations.
-  for (const Allocation &allocation : allocations_.takeAll(device.ordinal))
-    if (!allocation.isSymbol)
-      device.backend->release(reinterpret_cast<void *>(allocation.base),
-                              allocation.kind);
+  for (const Allocation &allocation : allocations_.takeAll(device.ordinal)) {
+    if (allocation.isSymbol || allocation.registered)
+      continue; // the module's, or the application's own host memory
+    if (allocation.kind == backend::MemoryKind::Managed)
+      managedRanges().forget(reinterpret_cast<void *>(allocation.base), allocation.size);
+    device.backend->release(reinterpret_cast<void *>(allocation.base), allocation.kind);
+  }
   forgetGraphAllocations(device); // released with the allocations above
   modules_.resetDevice(device);
   device.resetContextState();

@@ -89,6 +89,7 @@ struct CallConfiguration {
 
 struct ThreadState {
   int device = 0;
+  bool deviceSet = false; ///< cudaSetDevice was called (cudaSetValidDevices)
   cudaError_t lastError = cudaSuccess;
   std::vector<CallConfiguration> callConfigurations;
 };

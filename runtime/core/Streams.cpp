@@ -8,11 +8,18 @@
 #include "core/Graph.h"
 #include "core/Runtime.h"
 
+#include <atomic>
+
 namespace cuport::rt {
 
 HandleSet<Stream> &liveStreams() {
   static auto *streams = new HandleSet<Stream>(); // never destroyed
   return *streams;
+}
+
+unsigned long long nextStreamId() {
+  static std::atomic<unsigned long long> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
 }
 
 HandleSet<Event> &liveEvents() {

@@ -45,6 +45,14 @@ struct Stream {
   backend::Event *orderEvent = nullptr;
   /// Set while the stream captures (core/Graph.h; guarded by graphMutex()).
   StreamCapture *capture = nullptr;
+  unsigned long long id = 0; ///< cudaStreamGetId
+  /// cudaStreamSetAttribute's values (stored and returned; the priority is
+  /// `priority` above). Guarded by attributeMutex.
+  cudaAccessPolicyWindow accessPolicyWindow{};
+  cudaSynchronizationPolicy syncPolicy = cudaSyncPolicyAuto;
+  cudaLaunchMemSyncDomain memSyncDomain = cudaLaunchMemSyncDomainDefault;
+  cudaLaunchMemSyncDomainMap memSyncDomainMap{0, 1};
+  std::mutex attributeMutex;
 
   bool isBlocking() const { return !(flags & cudaStreamNonBlocking); }
 };
@@ -126,6 +134,9 @@ cudaError_t lookupStream(cudaStream_t handle, StreamTarget *out);
 
 /// Applies the legacy-stream ordering before work is submitted to `target`.
 cudaError_t orderSubmission(const StreamTarget &target);
+
+/// A new unique stream id (cudaStreamGetId), never 0.
+unsigned long long nextStreamId();
 
 HandleSet<Stream> &liveStreams();
 HandleSet<Event> &liveEvents();

@@ -18,9 +18,13 @@
 
 #include "core/DeviceProperties.h"
 #include "core/Graph.h"
+#include "core/MemoryPool.h"
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <mutex>
+#include <set>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -28,6 +32,7 @@
 using namespace cuport::rt;
 
 CUPORT_EXPORT cudaError_t cudaGetDeviceCount(int *count) {
+  CUPORT_API_ENTRY(cudaGetDeviceCount);
   if (!count)
     return recordError(cudaErrorInvalidValue);
   cudaError_t error = Runtime::instance().initialize();
@@ -36,15 +41,18 @@ CUPORT_EXPORT cudaError_t cudaGetDeviceCount(int *count) {
 }
 
 CUPORT_EXPORT cudaError_t cudaSetDevice(int device) {
+  CUPORT_API_ENTRY(cudaSetDevice);
   if (cudaError_t error = Runtime::instance().initialize())
     return recordError(error);
   if (!Runtime::instance().device(device))
     return recordError(cudaErrorInvalidDevice);
   threadState().device = device;
+  threadState().deviceSet = true;
   return cudaSuccess;
 }
 
 CUPORT_EXPORT cudaError_t cudaGetDevice(int *device) {
+  CUPORT_API_ENTRY(cudaGetDevice);
   if (!device)
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = Runtime::instance().initialize())
@@ -54,16 +62,22 @@ CUPORT_EXPORT cudaError_t cudaGetDevice(int *device) {
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSynchronize(void) {
+  CUPORT_API_ENTRY(cudaDeviceSynchronize);
   if (cudaError_t error = checkCaptureSafe())
     return recordError(error);
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return recordError(error);
-  return recordError(device->synchronize());
+  cudaError_t error = device->synchronize();
+  // A synchronization is when pools give memory above their release
+  // threshold back.
+  memoryPools().releaseAboveThreshold(*device);
+  return recordError(error);
 }
 
 CUPORT_EXPORT cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *prop,
                                                   int device) {
+  CUPORT_API_ENTRY(cudaGetDeviceProperties);
   if (!prop)
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = Runtime::instance().initialize())
@@ -188,6 +202,7 @@ long chooseScore(const cudaDeviceProp &device, const cudaDeviceProp &wanted) {
 CUPORT_EXPORT cudaError_t cudaDeviceGetAttribute(int *value,
                                                  enum cudaDeviceAttr attr,
                                                  int device) {
+  CUPORT_API_ENTRY(cudaDeviceGetAttribute);
   if (!value)
     return recordError(cudaErrorInvalidValue);
   cudaError_t error;
@@ -199,6 +214,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetAttribute(int *value,
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceReset(void) {
+  CUPORT_API_ENTRY(cudaDeviceReset);
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return recordError(error);
@@ -207,6 +223,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceReset(void) {
 }
 
 CUPORT_EXPORT cudaError_t cudaSetDeviceFlags(unsigned int flags) {
+  CUPORT_API_ENTRY(cudaSetDeviceFlags);
   if (!validDeviceFlags(flags))
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -218,6 +235,7 @@ CUPORT_EXPORT cudaError_t cudaSetDeviceFlags(unsigned int flags) {
 }
 
 CUPORT_EXPORT cudaError_t cudaGetDeviceFlags(unsigned int *flags) {
+  CUPORT_API_ENTRY(cudaGetDeviceFlags);
   if (!flags)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -230,14 +248,17 @@ CUPORT_EXPORT cudaError_t cudaGetDeviceFlags(unsigned int *flags) {
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSetLimit(enum cudaLimit limit, size_t value) {
+  CUPORT_API_ENTRY(cudaDeviceSetLimit);
   return recordError(setLimit(limit, value));
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetLimit(size_t *pValue, enum cudaLimit limit) {
+  CUPORT_API_ENTRY(cudaDeviceGetLimit);
   return recordError(getLimit(pValue, limit));
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSetCacheConfig(enum cudaFuncCache cacheConfig) {
+  CUPORT_API_ENTRY(cudaDeviceSetCacheConfig);
   if (cacheConfig < cudaFuncCachePreferNone || cacheConfig > cudaFuncCachePreferEqual)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -249,6 +270,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceSetCacheConfig(enum cudaFuncCache cacheConfi
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetCacheConfig(enum cudaFuncCache *pCacheConfig) {
+  CUPORT_API_ENTRY(cudaDeviceGetCacheConfig);
   if (!pCacheConfig)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -260,6 +282,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetCacheConfig(enum cudaFuncCache *pCacheCon
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSetSharedMemConfig(enum cudaSharedMemConfig config) {
+  CUPORT_API_ENTRY(cudaDeviceSetSharedMemConfig);
   if (config < cudaSharedMemBankSizeDefault || config > cudaSharedMemBankSizeEightByte)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -271,6 +294,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceSetSharedMemConfig(enum cudaSharedMemConfig 
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetSharedMemConfig(enum cudaSharedMemConfig *pConfig) {
+  CUPORT_API_ENTRY(cudaDeviceGetSharedMemConfig);
   if (!pConfig)
     return recordError(cudaErrorInvalidValue);
   Device *device = nullptr;
@@ -283,6 +307,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetSharedMemConfig(enum cudaSharedMemConfig 
 
 CUPORT_EXPORT cudaError_t cudaChooseDevice(int *device,
                                            const struct cudaDeviceProp *prop) {
+  CUPORT_API_ENTRY(cudaChooseDevice);
   if (!device || !prop)
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = Runtime::instance().initialize())
@@ -303,6 +328,7 @@ CUPORT_EXPORT cudaError_t cudaChooseDevice(int *device,
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetPCIBusId(char *pciBusId, int len, int device) {
+  CUPORT_API_ENTRY(cudaDeviceGetPCIBusId);
   if (!pciBusId || len <= 0)
     return recordError(cudaErrorInvalidValue);
   cudaError_t error;
@@ -318,6 +344,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetPCIBusId(char *pciBusId, int len, int dev
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetByPCIBusId(int *device, const char *pciBusId) {
+  CUPORT_API_ENTRY(cudaDeviceGetByPCIBusId);
   if (!device || !pciBusId)
     return recordError(cudaErrorInvalidValue);
   std::optional<std::array<unsigned, 3>> location = parsePciBusId(pciBusId);
@@ -335,4 +362,142 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetByPCIBusId(int *device, const char *pciBu
     }
   }
   return recordError(cudaErrorInvalidDevice);
+}
+
+//===----------------------------------------------------------------------===//
+// Device selection and initialization
+//===----------------------------------------------------------------------===//
+
+CUPORT_EXPORT cudaError_t cudaSetValidDevices(int *device_arr, int len) {
+  CUPORT_API_ENTRY(cudaSetValidDevices);
+  if (len < 0 || (len > 0 && !device_arr))
+    return recordError(cudaErrorInvalidValue);
+  if (cudaError_t error = Runtime::instance().initialize())
+    return recordError(error);
+  if (len > Runtime::instance().deviceCount())
+    return recordError(cudaErrorInvalidValue);
+  for (int i = 0; i < len; ++i)
+    if (!Runtime::instance().device(device_arr[i]))
+      return recordError(cudaErrorInvalidDevice);
+  // CUDA tries the listed devices in order when the thread has not chosen
+  // one; every device works, so the first is the one. An empty list goes
+  // back to the default order (device 0 first).
+  ThreadState &state = threadState();
+  if (!state.deviceSet)
+    state.device = len > 0 ? device_arr[0] : 0;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaInitDevice(int device, unsigned int deviceFlags,
+                                         unsigned int flags) {
+  CUPORT_API_ENTRY(cudaInitDevice);
+  cudaError_t error;
+  Device *selected = deviceByOrdinal(device, &error);
+  if (!selected)
+    return recordError(error);
+  if (flags & ~unsigned(cudaInitDeviceFlagsAreValid))
+    return recordError(cudaErrorInvalidValue);
+  if (flags & cudaInitDeviceFlagsAreValid) {
+    if (!validDeviceFlags(deviceFlags))
+      return recordError(cudaErrorInvalidValue);
+    std::lock_guard lock(selected->mutex);
+    selected->flags = deviceFlags;
+  }
+  // Initializing the primary context: its legacy stream exists from now.
+  if (!selected->defaultQueue())
+    return recordError(cudaErrorUnknown);
+  return cudaSuccess;
+}
+
+//===----------------------------------------------------------------------===//
+// GPUDirect RDMA, notifications, NvSciSync
+//===----------------------------------------------------------------------===//
+
+CUPORT_EXPORT cudaError_t cudaDeviceFlushGPUDirectRDMAWrites(
+    enum cudaFlushGPUDirectRDMAWritesTarget target,
+    enum cudaFlushGPUDirectRDMAWritesScope scope) {
+  CUPORT_API_ENTRY(cudaDeviceFlushGPUDirectRDMAWrites);
+  if (target != cudaFlushGPUDirectRDMAWritesTargetCurrentDevice ||
+      (scope != cudaFlushGPUDirectRDMAWritesToOwner &&
+       scope != cudaFlushGPUDirectRDMAWritesToAllDevices))
+    return recordError(cudaErrorInvalidValue);
+  Device *device = nullptr;
+  if (cudaError_t error = Runtime::instance().currentDevice(&device))
+    return recordError(error);
+  // Third-party writes to device memory are host memory writes: a full
+  // fence makes those that happened before visible to work issued after.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  return cudaSuccess;
+}
+
+/// A callback registered by cudaDeviceRegisterAsyncNotification.
+struct cudaAsyncCallbackEntry {
+  int device;
+  cudaAsyncCallback callback;
+  void *userData;
+};
+
+namespace {
+
+struct AsyncNotifications {
+  std::mutex mutex;
+  std::set<cudaAsyncCallbackEntry *> live;
+};
+
+AsyncNotifications &asyncNotifications() {
+  static auto *notifications = new AsyncNotifications();
+  return *notifications;
+}
+
+} // namespace
+
+// The only notification CUDA 13.0 sends is cudaAsyncNotificationTypeOverBudget,
+// when the device's memory budget (set by the system for oversubscribed
+// devices) is exceeded. A CPU device has no budget beyond the host's memory,
+// so registered callbacks are kept and validated but never fire.
+CUPORT_EXPORT cudaError_t cudaDeviceRegisterAsyncNotification(
+    int device, cudaAsyncCallback callbackFunc, void *userData,
+    cudaAsyncCallbackHandle_t *callback) {
+  CUPORT_API_ENTRY(cudaDeviceRegisterAsyncNotification);
+  if (!callbackFunc || !callback)
+    return recordError(cudaErrorInvalidValue);
+  cudaError_t error;
+  if (!deviceByOrdinal(device, &error))
+    return recordError(error);
+  auto *entry = new cudaAsyncCallbackEntry{device, callbackFunc, userData};
+  std::lock_guard lock(asyncNotifications().mutex);
+  asyncNotifications().live.insert(entry);
+  *callback = entry;
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaDeviceUnregisterAsyncNotification(
+    int device, cudaAsyncCallbackHandle_t callback) {
+  CUPORT_API_ENTRY(cudaDeviceUnregisterAsyncNotification);
+  cudaError_t error;
+  if (!deviceByOrdinal(device, &error))
+    return recordError(error);
+  std::lock_guard lock(asyncNotifications().mutex);
+  auto it = asyncNotifications().live.find(callback);
+  if (it == asyncNotifications().live.end() || (*it)->device != device)
+    return recordError(cudaErrorInvalidValue);
+  delete *it;
+  asyncNotifications().live.erase(it);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaDeviceGetNvSciSyncAttributes(void *nvSciSyncAttrList,
+                                                           int device, int flags) {
+  CUPORT_API_ENTRY(cudaDeviceGetNvSciSyncAttributes);
+  if (!nvSciSyncAttrList)
+    return recordError(cudaErrorInvalidValue);
+  cudaError_t error;
+  if (!deviceByOrdinal(device, &error))
+    return recordError(error);
+  constexpr int kValid = cudaNvSciSyncAttrSignal | cudaNvSciSyncAttrWait;
+  if (flags == 0 || (flags & ~kValid))
+    return recordError(cudaErrorInvalidValue);
+  // NvSciSync exists on NVIDIA's embedded platforms only; this device does
+  // not interoperate with it.
+  return recordError(cudaErrorNotSupported);
 }

@@ -13,6 +13,7 @@
 #ifndef CUPORT_RUNTIME_ENTRY_ENTRY_H
 #define CUPORT_RUNTIME_ENTRY_ENTRY_H
 
+#include "core/Report.h"
 #include "core/Runtime.h"
 
 #include <crt/cuport_registration.h>
@@ -27,9 +28,12 @@
 
 namespace cuport::rt {
 
-/// Launches `kernel` with CUDA's checks of the configuration.
+/// Launches `kernel` with CUDA's checks of the configuration; a
+/// `cooperative` launch (cudaLaunchCooperativeKernel) runs every block at
+/// once and needs a grid the device holds at once.
 cudaError_t launchKernel(KernelRecord &kernel, dim3 grid, dim3 block,
-                         void **args, size_t sharedMem, cudaStream_t stream);
+                         void **args, size_t sharedMem, cudaStream_t stream,
+                         bool cooperative = false);
 
 /// A launch checked against the current device's limits, with its
 /// arguments packed by the kernel's parameter layout (launches and graph
@@ -60,6 +64,10 @@ cudaError_t resolveFunction(const void *func, ResolvedFunction *out);
 
 /// The registered kernel `func` names, without loading it (nullptr if none).
 KernelRecord *findFunction(const void *func);
+
+/// cudaFuncSetAttribute on a resolved kernel (its device's settings).
+cudaError_t setFunctionAttribute(const ResolvedFunction &function,
+                                 cudaFuncAttribute attr, int value);
 
 /// cudaFuncGetAttributes' answer for a resolved kernel.
 void functionAttributes(const ResolvedFunction &function,

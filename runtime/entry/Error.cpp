@@ -11,7 +11,9 @@
 #include "entry/Entry.h"
 
 #include "api/ApiRegistry.h"
+#include "core/ErrorLog.h"
 #include "core/ErrorNames.h"
+#include "core/Report.h"
 #include "cuport/Log.h"
 
 #include <mutex>
@@ -21,20 +23,24 @@
 using namespace cuport::rt;
 
 CUPORT_EXPORT cudaError_t cudaGetLastError(void) {
+  CUPORT_API_ENTRY(cudaGetLastError);
   cudaError_t error = threadState().lastError;
   threadState().lastError = cudaSuccess;
   return error;
 }
 
 CUPORT_EXPORT cudaError_t cudaPeekAtLastError(void) {
+  CUPORT_API_ENTRY(cudaPeekAtLastError);
   return threadState().lastError;
 }
 
 CUPORT_EXPORT const char *cudaGetErrorName(cudaError_t error) {
+  CUPORT_API_ENTRY(cudaGetErrorName);
   return cuport::errorName(error);
 }
 
 CUPORT_EXPORT const char *cudaGetErrorString(cudaError_t error) {
+  CUPORT_API_ENTRY(cudaGetErrorString);
   return cuport::errorString(error);
 }
 
@@ -52,7 +58,10 @@ int reportNotSupported(const char *name) {
     log().warn("{} is not supported by cuport; it returns "
                "cudaErrorNotSupported",
                name);
-  recordError(cudaErrorNotSupported);
+  if (cuport::rt::report::isEnabled())
+    cuport::rt::report::noteNotSupported(name);
+  threadState().lastError = cudaErrorNotSupported;
+  cuport::rt::errorlog::append(cudaErrorNotSupported, name);
   return cudaErrorNotSupported;
 }
 

@@ -18,6 +18,7 @@
 #include "entry/Entry.h"
 
 #include "core/Graph.h"
+#include "core/MemoryPool.h"
 #include "core/Streams.h"
 
 #include <memory>
@@ -33,12 +34,10 @@ constexpr unsigned kValidEventFlags =
 cudaError_t createEvent(cudaEvent_t *out, unsigned flags) {
   if (!out || (flags & ~kValidEventFlags))
     return cudaErrorInvalidValue;
-  if (flags & cudaEventInterprocess) {
-    // IPC events need timing disabled, and cross-process sharing, which no
-    // cuport backend offers.
-    return (flags & cudaEventDisableTiming) ? cudaErrorNotSupported
-                                            : cudaErrorInvalidValue;
-  }
+  // Interprocess events must not take timestamps (entry/Ipc.cpp shares
+  // them within the process).
+  if ((flags & cudaEventInterprocess) && !(flags & cudaEventDisableTiming))
+    return cudaErrorInvalidValue;
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return error;
@@ -83,25 +82,30 @@ cudaError_t recordEvent(cudaEvent_t handle, cudaStream_t stream, unsigned flags)
 } // namespace
 
 CUPORT_EXPORT cudaError_t cudaEventCreate(cudaEvent_t *event) {
+  CUPORT_API_ENTRY(cudaEventCreate);
   return recordError(createEvent(event, cudaEventDefault));
 }
 
 CUPORT_EXPORT cudaError_t cudaEventCreateWithFlags(cudaEvent_t *event,
                                                    unsigned int flags) {
+  CUPORT_API_ENTRY(cudaEventCreateWithFlags);
   return recordError(createEvent(event, flags));
 }
 
 CUPORT_EXPORT cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaEventRecord);
   return recordError(recordEvent(event, stream, 0));
 }
 
 CUPORT_EXPORT cudaError_t cudaEventRecordWithFlags(cudaEvent_t event,
                                                    cudaStream_t stream,
                                                    unsigned int flags) {
+  CUPORT_API_ENTRY(cudaEventRecordWithFlags);
   return recordError(recordEvent(event, stream, flags));
 }
 
 CUPORT_EXPORT cudaError_t cudaEventQuery(cudaEvent_t handle) {
+  CUPORT_API_ENTRY(cudaEventQuery);
   Event *event = liveEvent(handle);
   if (!event)
     return recordError(cudaErrorInvalidResourceHandle);
@@ -113,6 +117,7 @@ CUPORT_EXPORT cudaError_t cudaEventQuery(cudaEvent_t handle) {
 }
 
 CUPORT_EXPORT cudaError_t cudaEventSynchronize(cudaEvent_t handle) {
+  CUPORT_API_ENTRY(cudaEventSynchronize);
   Event *event = liveEvent(handle);
   if (!event)
     return recordError(cudaErrorInvalidResourceHandle);
@@ -120,11 +125,13 @@ CUPORT_EXPORT cudaError_t cudaEventSynchronize(cudaEvent_t handle) {
     return recordError(cudaErrorCapturedEvent);
   if (event->recorded)
     event->event->synchronize();
+  memoryPools().releaseAboveThreshold(*event->device); // pools trim at syncs
   return recordError(event->device->sticky);
 }
 
 CUPORT_EXPORT cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t start,
                                                cudaEvent_t end) {
+  CUPORT_API_ENTRY(cudaEventElapsedTime);
   if (!ms)
     return recordError(cudaErrorInvalidValue);
   Event *first = liveEvent(start), *second = liveEvent(end);
@@ -144,6 +151,7 @@ CUPORT_EXPORT cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t start,
 }
 
 CUPORT_EXPORT cudaError_t cudaEventDestroy(cudaEvent_t handle) {
+  CUPORT_API_ENTRY(cudaEventDestroy);
   Event *event = liveEvent(handle);
   if (!event)
     return recordError(cudaErrorInvalidResourceHandle);

@@ -71,10 +71,12 @@ bool isSharedMemConfig(int value) {
          value <= cudaSharedMemBankSizeEightByte;
 }
 
-cudaError_t setAttribute(const void *func, cudaFuncAttribute attr, int value) {
-  ResolvedFunction function;
-  if (cudaError_t error = resolveFunction(func, &function))
-    return error;
+} // namespace
+
+namespace cuport::rt {
+
+cudaError_t setFunctionAttribute(const ResolvedFunction &function,
+                                 cudaFuncAttribute attr, int value) {
   ModuleRegistry &modules = Runtime::instance().modules();
   int ordinal = function.device->ordinal;
   switch (attr) {
@@ -110,10 +112,22 @@ cudaError_t setAttribute(const void *func, cudaFuncAttribute attr, int value) {
   }
 }
 
+} // namespace cuport::rt
+
+namespace {
+
+cudaError_t setAttribute(const void *func, cudaFuncAttribute attr, int value) {
+  ResolvedFunction function;
+  if (cudaError_t error = resolveFunction(func, &function))
+    return error;
+  return setFunctionAttribute(function, attr, value);
+}
+
 } // namespace
 
 CUPORT_EXPORT cudaError_t cudaFuncGetAttributes(struct cudaFuncAttributes *attr,
                                                 const void *func) {
+  CUPORT_API_ENTRY(cudaFuncGetAttributes);
   if (!attr)
     return recordError(cudaErrorInvalidValue);
   ResolvedFunction function;
@@ -126,11 +140,13 @@ CUPORT_EXPORT cudaError_t cudaFuncGetAttributes(struct cudaFuncAttributes *attr,
 CUPORT_EXPORT cudaError_t cudaFuncSetAttribute(const void *func,
                                                enum cudaFuncAttribute attr,
                                                int value) {
+  CUPORT_API_ENTRY(cudaFuncSetAttribute);
   return recordError(setAttribute(func, attr, value));
 }
 
 CUPORT_EXPORT cudaError_t cudaFuncSetCacheConfig(const void *func,
                                                  enum cudaFuncCache cacheConfig) {
+  CUPORT_API_ENTRY(cudaFuncSetCacheConfig);
   KernelRecord *record = findFunction(func);
   if (!record)
     return recordError(cudaErrorInvalidDeviceFunction);
@@ -148,6 +164,7 @@ CUPORT_EXPORT cudaError_t cudaFuncSetCacheConfig(const void *func,
 
 CUPORT_EXPORT cudaError_t cudaFuncSetSharedMemConfig(const void *func,
                                                      enum cudaSharedMemConfig config) {
+  CUPORT_API_ENTRY(cudaFuncSetSharedMemConfig);
   KernelRecord *record = findFunction(func);
   if (!record)
     return recordError(cudaErrorInvalidDeviceFunction);
@@ -165,6 +182,7 @@ CUPORT_EXPORT cudaError_t cudaFuncSetSharedMemConfig(const void *func,
 }
 
 CUPORT_EXPORT cudaError_t cudaFuncGetName(const char **name, const void *func) {
+  CUPORT_API_ENTRY(cudaFuncGetName);
   if (!name)
     return recordError(cudaErrorInvalidValue);
   KernelRecord *record = findFunction(func);
@@ -178,6 +196,7 @@ CUPORT_EXPORT cudaError_t cudaFuncGetName(const char **name, const void *func) {
 CUPORT_EXPORT cudaError_t cudaFuncGetParamInfo(const void *func, size_t paramIndex,
                                                size_t *paramOffset,
                                                size_t *paramSize) {
+  CUPORT_API_ENTRY(cudaFuncGetParamInfo);
   // The offset is required, the size optional (as cuFuncGetParamInfo).
   if (!paramOffset)
     return recordError(cudaErrorInvalidValue);

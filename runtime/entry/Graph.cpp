@@ -512,6 +512,7 @@ void writeDot(std::FILE *file, const Graph &graph, unsigned flags, int depth) {
 //===----------------------------------------------------------------------===//
 
 CUPORT_EXPORT cudaError_t cudaGraphCreate(cudaGraph_t *pGraph, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaGraphCreate);
   if (!pGraph || flags != 0)
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
@@ -522,6 +523,7 @@ CUPORT_EXPORT cudaError_t cudaGraphCreate(cudaGraph_t *pGraph, unsigned int flag
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphDestroy(cudaGraph_t graph) {
+  CUPORT_API_ENTRY(cudaGraphDestroy);
   Lock lock(graphMutex());
   Graph *target = liveGraph(graph);
   if (!target || target->parent || isCaptureGraph(*target))
@@ -533,6 +535,7 @@ CUPORT_EXPORT cudaError_t cudaGraphDestroy(cudaGraph_t graph) {
 CUPORT_EXPORT cudaError_t cudaGraphAddKernelNode(
     cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
     size_t numDependencies, const struct cudaKernelNodeParams *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphAddKernelNode);
   if (!pNodeParams)
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
@@ -547,6 +550,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddKernelNode(
 
 CUPORT_EXPORT cudaError_t cudaGraphKernelNodeGetParams(
     cudaGraphNode_t node, struct cudaKernelNodeParams *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphKernelNodeGetParams);
   Lock lock(graphMutex());
   GraphNode *kernel = nodeOfType(node, cudaGraphNodeTypeKernel);
   if (!kernel || !pNodeParams)
@@ -557,6 +561,7 @@ CUPORT_EXPORT cudaError_t cudaGraphKernelNodeGetParams(
 
 CUPORT_EXPORT cudaError_t cudaGraphKernelNodeSetParams(
     cudaGraphNode_t node, const struct cudaKernelNodeParams *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphKernelNodeSetParams);
   Lock lock(graphMutex());
   GraphNode *kernel = nodeOfType(node, cudaGraphNodeTypeKernel);
   if (!kernel || !pNodeParams)
@@ -573,6 +578,7 @@ CUPORT_EXPORT cudaError_t cudaGraphKernelNodeSetParams(
 CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode(
     cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
     size_t numDependencies, const struct cudaMemcpy3DParms *pCopyParams) {
+  CUPORT_API_ENTRY(cudaGraphAddMemcpyNode);
   if (!pCopyParams)
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
@@ -590,6 +596,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode1D(cudaGraphNode_t *pGraphNode,
                                                    size_t numDependencies, void *dst,
                                                    const void *src, size_t count,
                                                    enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaGraphAddMemcpyNode1D);
   cudaMemcpy3DParms params = memcpy1D(dst, src, count, kind);
   return cudaGraphAddMemcpyNode(pGraphNode, graph, pDependencies, numDependencies,
                                 &params);
@@ -597,6 +604,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode1D(cudaGraphNode_t *pGraphNode,
 
 CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeGetParams(
     cudaGraphNode_t node, struct cudaMemcpy3DParms *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphMemcpyNodeGetParams);
   Lock lock(graphMutex());
   GraphNode *copy = nodeOfType(node, cudaGraphNodeTypeMemcpy);
   if (!copy || !pNodeParams)
@@ -607,6 +615,7 @@ CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeGetParams(
 
 CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams(
     cudaGraphNode_t node, const struct cudaMemcpy3DParms *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphMemcpyNodeSetParams);
   Lock lock(graphMutex());
   GraphNode *copy = nodeOfType(node, cudaGraphNodeTypeMemcpy);
   if (!copy || !pNodeParams)
@@ -620,6 +629,7 @@ CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams(
 CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams1D(cudaGraphNode_t node, void *dst,
                                                          const void *src, size_t count,
                                                          enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaGraphMemcpyNodeSetParams1D);
   cudaMemcpy3DParms params = memcpy1D(dst, src, count, kind);
   return cudaGraphMemcpyNodeSetParams(node, &params);
 }
@@ -627,6 +637,7 @@ CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams1D(cudaGraphNode_t node, v
 CUPORT_EXPORT cudaError_t cudaGraphAddMemsetNode(
     cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
     size_t numDependencies, const struct cudaMemsetParams *pMemsetParams) {
+  CUPORT_API_ENTRY(cudaGraphAddMemsetNode);
   if (!pMemsetParams)
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
@@ -640,6 +651,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemsetNode(
 
 CUPORT_EXPORT cudaError_t
 cudaGraphMemsetNodeGetParams(cudaGraphNode_t node, struct cudaMemsetParams *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphMemsetNodeGetParams);
   Lock lock(graphMutex());
   GraphNode *fill = nodeOfType(node, cudaGraphNodeTypeMemset);
   if (!fill || !pNodeParams)
@@ -650,6 +662,7 @@ cudaGraphMemsetNodeGetParams(cudaGraphNode_t node, struct cudaMemsetParams *pNod
 
 CUPORT_EXPORT cudaError_t cudaGraphMemsetNodeSetParams(
     cudaGraphNode_t node, const struct cudaMemsetParams *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphMemsetNodeSetParams);
   Lock lock(graphMutex());
   GraphNode *fill = nodeOfType(node, cudaGraphNodeTypeMemset);
   if (!fill || !pNodeParams)
@@ -663,6 +676,7 @@ CUPORT_EXPORT cudaError_t cudaGraphMemsetNodeSetParams(
 CUPORT_EXPORT cudaError_t cudaGraphAddHostNode(
     cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
     size_t numDependencies, const struct cudaHostNodeParams *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphAddHostNode);
   if (!pNodeParams || !pNodeParams->fn)
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
@@ -674,6 +688,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddHostNode(
 
 CUPORT_EXPORT cudaError_t
 cudaGraphHostNodeGetParams(cudaGraphNode_t node, struct cudaHostNodeParams *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphHostNodeGetParams);
   Lock lock(graphMutex());
   GraphNode *host = nodeOfType(node, cudaGraphNodeTypeHost);
   if (!host || !pNodeParams)
@@ -684,6 +699,7 @@ cudaGraphHostNodeGetParams(cudaGraphNode_t node, struct cudaHostNodeParams *pNod
 
 CUPORT_EXPORT cudaError_t cudaGraphHostNodeSetParams(
     cudaGraphNode_t node, const struct cudaHostNodeParams *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphHostNodeSetParams);
   Lock lock(graphMutex());
   GraphNode *host = nodeOfType(node, cudaGraphNodeTypeHost);
   if (!host || !pNodeParams || !pNodeParams->fn)
@@ -697,6 +713,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddChildGraphNode(cudaGraphNode_t *pGraphNode
                                                      const cudaGraphNode_t *pDependencies,
                                                      size_t numDependencies,
                                                      cudaGraph_t childGraph) {
+  CUPORT_API_ENTRY(cudaGraphAddChildGraphNode);
   Lock lock(graphMutex());
   Graph *child = liveGraph(childGraph);
   if (!child || childGraph == graph || hasMemoryNodes(*child))
@@ -709,6 +726,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddChildGraphNode(cudaGraphNode_t *pGraphNode
 
 CUPORT_EXPORT cudaError_t cudaGraphChildGraphNodeGetGraph(cudaGraphNode_t node,
                                                           cudaGraph_t *pGraph) {
+  CUPORT_API_ENTRY(cudaGraphChildGraphNodeGetGraph);
   Lock lock(graphMutex());
   GraphNode *child = nodeOfType(node, cudaGraphNodeTypeGraph);
   if (!child || !pGraph)
@@ -721,6 +739,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddEmptyNode(cudaGraphNode_t *pGraphNode,
                                                 cudaGraph_t graph,
                                                 const cudaGraphNode_t *pDependencies,
                                                 size_t numDependencies) {
+  CUPORT_API_ENTRY(cudaGraphAddEmptyNode);
   Lock lock(graphMutex());
   return recordError(addTo(pGraphNode, graph, pDependencies, numDependencies,
                            newNode(cudaGraphNodeTypeEmpty)));
@@ -771,6 +790,7 @@ static cudaError_t execSetEvent(cudaGraphExec_t exec, cudaGraphNode_t node,
 CUPORT_EXPORT cudaError_t cudaGraphAddEventRecordNode(
     cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
     size_t numDependencies, cudaEvent_t event) {
+  CUPORT_API_ENTRY(cudaGraphAddEventRecordNode);
   return recordError(addEventNode(pGraphNode, graph, pDependencies, numDependencies,
                                   event, cudaGraphNodeTypeEventRecord));
 }
@@ -780,33 +800,39 @@ CUPORT_EXPORT cudaError_t cudaGraphAddEventWaitNode(cudaGraphNode_t *pGraphNode,
                                                     const cudaGraphNode_t *pDependencies,
                                                     size_t numDependencies,
                                                     cudaEvent_t event) {
+  CUPORT_API_ENTRY(cudaGraphAddEventWaitNode);
   return recordError(addEventNode(pGraphNode, graph, pDependencies, numDependencies,
                                   event, cudaGraphNodeTypeWaitEvent));
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphEventRecordNodeGetEvent(cudaGraphNode_t node,
                                                            cudaEvent_t *event_out) {
+  CUPORT_API_ENTRY(cudaGraphEventRecordNodeGetEvent);
   return recordError(getEvent(node, event_out, cudaGraphNodeTypeEventRecord));
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphEventRecordNodeSetEvent(cudaGraphNode_t node,
                                                            cudaEvent_t event) {
+  CUPORT_API_ENTRY(cudaGraphEventRecordNodeSetEvent);
   return recordError(setEvent(node, event, cudaGraphNodeTypeEventRecord));
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphEventWaitNodeGetEvent(cudaGraphNode_t node,
                                                          cudaEvent_t *event_out) {
+  CUPORT_API_ENTRY(cudaGraphEventWaitNodeGetEvent);
   return recordError(getEvent(node, event_out, cudaGraphNodeTypeWaitEvent));
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphEventWaitNodeSetEvent(cudaGraphNode_t node,
                                                          cudaEvent_t event) {
+  CUPORT_API_ENTRY(cudaGraphEventWaitNodeSetEvent);
   return recordError(setEvent(node, event, cudaGraphNodeTypeWaitEvent));
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphExecEventRecordNodeSetEvent(cudaGraphExec_t hGraphExec,
                                                                cudaGraphNode_t hNode,
                                                                cudaEvent_t event) {
+  CUPORT_API_ENTRY(cudaGraphExecEventRecordNodeSetEvent);
   return recordError(
       execSetEvent(hGraphExec, hNode, event, cudaGraphNodeTypeEventRecord));
 }
@@ -814,6 +840,7 @@ CUPORT_EXPORT cudaError_t cudaGraphExecEventRecordNodeSetEvent(cudaGraphExec_t h
 CUPORT_EXPORT cudaError_t cudaGraphExecEventWaitNodeSetEvent(cudaGraphExec_t hGraphExec,
                                                              cudaGraphNode_t hNode,
                                                              cudaEvent_t event) {
+  CUPORT_API_ENTRY(cudaGraphExecEventWaitNodeSetEvent);
   return recordError(execSetEvent(hGraphExec, hNode, event, cudaGraphNodeTypeWaitEvent));
 }
 
@@ -822,6 +849,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddNode(cudaGraphNode_t *pGraphNode, cudaGrap
                                            const cudaGraphEdgeData *dependencyData,
                                            size_t numDependencies,
                                            struct cudaGraphNodeParams *nodeParams) {
+  CUPORT_API_ENTRY(cudaGraphAddNode);
   if (!nodeParams || !defaultEdgeData(dependencyData, numDependencies))
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
@@ -860,6 +888,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddNode(cudaGraphNode_t *pGraphNode, cudaGrap
 
 CUPORT_EXPORT cudaError_t cudaGraphNodeSetParams(cudaGraphNode_t node,
                                                  struct cudaGraphNodeParams *nodeParams) {
+  CUPORT_API_ENTRY(cudaGraphNodeSetParams);
   Lock lock(graphMutex());
   GraphNode *target = liveNode(node);
   if (!target || !nodeParams)
@@ -872,6 +901,7 @@ CUPORT_EXPORT cudaError_t cudaGraphNodeSetParams(cudaGraphNode_t node,
 CUPORT_EXPORT cudaError_t
 cudaGraphExecNodeSetParams(cudaGraphExec_t graphExec, cudaGraphNode_t node,
                            struct cudaGraphNodeParams *nodeParams) {
+  CUPORT_API_ENTRY(cudaGraphExecNodeSetParams);
   Lock lock(graphMutex());
   GraphExec *exec = liveExec(graphExec);
   GraphNode *source = liveNode(node);
@@ -890,6 +920,7 @@ cudaGraphExecNodeSetParams(cudaGraphExec_t graphExec, cudaGraphNode_t node,
 
 CUPORT_EXPORT cudaError_t cudaGraphClone(cudaGraph_t *pGraphClone,
                                          cudaGraph_t originalGraph) {
+  CUPORT_API_ENTRY(cudaGraphClone);
   Lock lock(graphMutex());
   Graph *original = liveGraph(originalGraph);
   if (!pGraphClone || !original || hasMemoryNodes(*original))
@@ -901,6 +932,7 @@ CUPORT_EXPORT cudaError_t cudaGraphClone(cudaGraph_t *pGraphClone,
 CUPORT_EXPORT cudaError_t cudaGraphNodeFindInClone(cudaGraphNode_t *pNode,
                                                    cudaGraphNode_t originalNode,
                                                    cudaGraph_t clonedGraph) {
+  CUPORT_API_ENTRY(cudaGraphNodeFindInClone);
   Lock lock(graphMutex());
   Graph *clone = liveGraph(clonedGraph);
   GraphNode *original = liveNode(originalNode);
@@ -915,6 +947,7 @@ CUPORT_EXPORT cudaError_t cudaGraphNodeFindInClone(cudaGraphNode_t *pNode,
 
 CUPORT_EXPORT cudaError_t cudaGraphNodeGetType(cudaGraphNode_t node,
                                                enum cudaGraphNodeType *pType) {
+  CUPORT_API_ENTRY(cudaGraphNodeGetType);
   Lock lock(graphMutex());
   GraphNode *target = liveNode(node);
   if (!target || !pType)
@@ -925,6 +958,7 @@ CUPORT_EXPORT cudaError_t cudaGraphNodeGetType(cudaGraphNode_t node,
 
 CUPORT_EXPORT cudaError_t cudaGraphGetNodes(cudaGraph_t graph, cudaGraphNode_t *nodes,
                                             size_t *numNodes) {
+  CUPORT_API_ENTRY(cudaGraphGetNodes);
   Lock lock(graphMutex());
   Graph *source = liveGraph(graph);
   if (!source)
@@ -938,6 +972,7 @@ CUPORT_EXPORT cudaError_t cudaGraphGetNodes(cudaGraph_t graph, cudaGraphNode_t *
 CUPORT_EXPORT cudaError_t cudaGraphGetRootNodes(cudaGraph_t graph,
                                                 cudaGraphNode_t *pRootNodes,
                                                 size_t *pNumRootNodes) {
+  CUPORT_API_ENTRY(cudaGraphGetRootNodes);
   Lock lock(graphMutex());
   Graph *source = liveGraph(graph);
   if (!source)
@@ -953,6 +988,7 @@ CUPORT_EXPORT cudaError_t cudaGraphGetEdges(cudaGraph_t graph, cudaGraphNode_t *
                                             cudaGraphNode_t *to,
                                             cudaGraphEdgeData *edgeData,
                                             size_t *numEdges) {
+  CUPORT_API_ENTRY(cudaGraphGetEdges);
   Lock lock(graphMutex());
   Graph *source = liveGraph(graph);
   if (!source || !numEdges || (!from != !to))
@@ -978,6 +1014,7 @@ CUPORT_EXPORT cudaError_t cudaGraphNodeGetDependencies(cudaGraphNode_t node,
                                                        cudaGraphNode_t *pDependencies,
                                                        cudaGraphEdgeData *edgeData,
                                                        size_t *pNumDependencies) {
+  CUPORT_API_ENTRY(cudaGraphNodeGetDependencies);
   Lock lock(graphMutex());
   return recordError(neighbours(node, true, pDependencies, edgeData, pNumDependencies));
 }
@@ -986,6 +1023,7 @@ CUPORT_EXPORT cudaError_t cudaGraphNodeGetDependentNodes(cudaGraphNode_t node,
                                                          cudaGraphNode_t *pDependentNodes,
                                                          cudaGraphEdgeData *edgeData,
                                                          size_t *pNumDependentNodes) {
+  CUPORT_API_ENTRY(cudaGraphNodeGetDependentNodes);
   Lock lock(graphMutex());
   return recordError(
       neighbours(node, false, pDependentNodes, edgeData, pNumDependentNodes));
@@ -1017,6 +1055,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddDependencies(cudaGraph_t graph,
                                                    const cudaGraphNode_t *to,
                                                    const cudaGraphEdgeData *edgeData,
                                                    size_t numDependencies) {
+  CUPORT_API_ENTRY(cudaGraphAddDependencies);
   Lock lock(graphMutex());
   if (cudaError_t error =
           checkEdges(liveGraph(graph), from, to, edgeData, numDependencies, false))
@@ -1038,6 +1077,7 @@ CUPORT_EXPORT cudaError_t cudaGraphRemoveDependencies(cudaGraph_t graph,
                                                       const cudaGraphNode_t *to,
                                                       const cudaGraphEdgeData *edgeData,
                                                       size_t numDependencies) {
+  CUPORT_API_ENTRY(cudaGraphRemoveDependencies);
   Lock lock(graphMutex());
   if (cudaError_t error =
           checkEdges(liveGraph(graph), from, to, edgeData, numDependencies, true))
@@ -1054,6 +1094,7 @@ CUPORT_EXPORT cudaError_t cudaGraphRemoveDependencies(cudaGraph_t graph,
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphDestroyNode(cudaGraphNode_t node) {
+  CUPORT_API_ENTRY(cudaGraphDestroyNode);
   Lock lock(graphMutex());
   GraphNode *target = liveNode(node);
   if (!target)
@@ -1066,6 +1107,7 @@ CUPORT_EXPORT cudaError_t cudaGraphDestroyNode(cudaGraphNode_t node) {
 
 CUPORT_EXPORT cudaError_t cudaGraphDebugDotPrint(cudaGraph_t graph, const char *path,
                                                  unsigned int flags) {
+  CUPORT_API_ENTRY(cudaGraphDebugDotPrint);
   Lock lock(graphMutex());
   Graph *source = liveGraph(graph);
   if (!source || !path)
@@ -1087,6 +1129,7 @@ CUPORT_EXPORT cudaError_t cudaGraphDebugDotPrint(cudaGraph_t graph, const char *
 CUPORT_EXPORT cudaError_t cudaGraphInstantiate(cudaGraphExec_t *pGraphExec,
                                                cudaGraph_t graph,
                                                unsigned long long flags) {
+  CUPORT_API_ENTRY(cudaGraphInstantiate);
   Lock lock(graphMutex());
   return recordError(instantiateEntry(pGraphExec, graph, flags, nullptr));
 }
@@ -1094,6 +1137,7 @@ CUPORT_EXPORT cudaError_t cudaGraphInstantiate(cudaGraphExec_t *pGraphExec,
 CUPORT_EXPORT cudaError_t cudaGraphInstantiateWithFlags(cudaGraphExec_t *pGraphExec,
                                                         cudaGraph_t graph,
                                                         unsigned long long flags) {
+  CUPORT_API_ENTRY(cudaGraphInstantiateWithFlags);
   Lock lock(graphMutex());
   return recordError(instantiateEntry(pGraphExec, graph, flags, nullptr));
 }
@@ -1101,6 +1145,7 @@ CUPORT_EXPORT cudaError_t cudaGraphInstantiateWithFlags(cudaGraphExec_t *pGraphE
 CUPORT_EXPORT cudaError_t
 cudaGraphInstantiateWithParams(cudaGraphExec_t *pGraphExec, cudaGraph_t graph,
                                cudaGraphInstantiateParams *instantiateParams) {
+  CUPORT_API_ENTRY(cudaGraphInstantiateWithParams);
   if (!instantiateParams)
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
@@ -1124,6 +1169,7 @@ cudaGraphInstantiateWithParams(cudaGraphExec_t *pGraphExec, cudaGraph_t graph,
 
 CUPORT_EXPORT cudaError_t cudaGraphExecGetFlags(cudaGraphExec_t graphExec,
                                                 unsigned long long *flags) {
+  CUPORT_API_ENTRY(cudaGraphExecGetFlags);
   Lock lock(graphMutex());
   GraphExec *exec = liveExec(graphExec);
   if (!exec || !flags)
@@ -1135,6 +1181,7 @@ CUPORT_EXPORT cudaError_t cudaGraphExecGetFlags(cudaGraphExec_t graphExec,
 CUPORT_EXPORT cudaError_t
 cudaGraphExecKernelNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
                                  const struct cudaKernelNodeParams *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphExecKernelNodeSetParams);
   Lock lock(graphMutex());
   ExecNode *target = execNode(liveExec(hGraphExec), node, cudaGraphNodeTypeKernel);
   if (!target || !pNodeParams)
@@ -1150,6 +1197,7 @@ cudaGraphExecKernelNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t nod
 CUPORT_EXPORT cudaError_t
 cudaGraphExecMemcpyNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
                                  const struct cudaMemcpy3DParms *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphExecMemcpyNodeSetParams);
   Lock lock(graphMutex());
   ExecNode *target = execNode(liveExec(hGraphExec), node, cudaGraphNodeTypeMemcpy);
   if (!target || !pNodeParams)
@@ -1165,6 +1213,7 @@ CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParams1D(cudaGraphExec_t hGr
                                                              void *dst, const void *src,
                                                              size_t count,
                                                              enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaGraphExecMemcpyNodeSetParams1D);
   cudaMemcpy3DParms params = memcpy1D(dst, src, count, kind);
   return cudaGraphExecMemcpyNodeSetParams(hGraphExec, node, &params);
 }
@@ -1172,6 +1221,7 @@ CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParams1D(cudaGraphExec_t hGr
 CUPORT_EXPORT cudaError_t
 cudaGraphExecMemsetNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
                                  const struct cudaMemsetParams *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphExecMemsetNodeSetParams);
   Lock lock(graphMutex());
   GraphExec *exec = liveExec(hGraphExec);
   ExecNode *target = execNode(exec, node, cudaGraphNodeTypeMemset);
@@ -1188,6 +1238,7 @@ cudaGraphExecMemsetNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t nod
 CUPORT_EXPORT cudaError_t
 cudaGraphExecHostNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
                                const struct cudaHostNodeParams *pNodeParams) {
+  CUPORT_API_ENTRY(cudaGraphExecHostNodeSetParams);
   Lock lock(graphMutex());
   ExecNode *target = execNode(liveExec(hGraphExec), node, cudaGraphNodeTypeHost);
   if (!target || !pNodeParams || !pNodeParams->fn)
@@ -1199,6 +1250,7 @@ cudaGraphExecHostNodeSetParams(cudaGraphExec_t hGraphExec, cudaGraphNode_t node,
 CUPORT_EXPORT cudaError_t cudaGraphExecChildGraphNodeSetParams(cudaGraphExec_t hGraphExec,
                                                                cudaGraphNode_t node,
                                                                cudaGraph_t childGraph) {
+  CUPORT_API_ENTRY(cudaGraphExecChildGraphNodeSetParams);
   Lock lock(graphMutex());
   GraphExec *exec = liveExec(hGraphExec);
   GraphNode *childNode = nodeOfType(node, cudaGraphNodeTypeGraph);
@@ -1211,6 +1263,7 @@ CUPORT_EXPORT cudaError_t cudaGraphExecChildGraphNodeSetParams(cudaGraphExec_t h
 CUPORT_EXPORT cudaError_t cudaGraphNodeSetEnabled(cudaGraphExec_t hGraphExec,
                                                   cudaGraphNode_t hNode,
                                                   unsigned int isEnabled) {
+  CUPORT_API_ENTRY(cudaGraphNodeSetEnabled);
   Lock lock(graphMutex());
   GraphExec *exec = liveExec(hGraphExec);
   GraphNode *node = liveNode(hNode);
@@ -1230,6 +1283,7 @@ CUPORT_EXPORT cudaError_t cudaGraphNodeSetEnabled(cudaGraphExec_t hGraphExec,
 CUPORT_EXPORT cudaError_t cudaGraphNodeGetEnabled(cudaGraphExec_t hGraphExec,
                                                   cudaGraphNode_t hNode,
                                                   unsigned int *isEnabled) {
+  CUPORT_API_ENTRY(cudaGraphNodeGetEnabled);
   Lock lock(graphMutex());
   GraphExec *exec = liveExec(hGraphExec);
   if (!exec || !isEnabled)
@@ -1248,6 +1302,7 @@ CUPORT_EXPORT cudaError_t cudaGraphNodeGetEnabled(cudaGraphExec_t hGraphExec,
 CUPORT_EXPORT cudaError_t cudaGraphExecUpdate(cudaGraphExec_t hGraphExec,
                                               cudaGraph_t hGraph,
                                               cudaGraphExecUpdateResultInfo *resultInfo) {
+  CUPORT_API_ENTRY(cudaGraphExecUpdate);
   Lock lock(graphMutex());
   GraphExec *exec = liveExec(hGraphExec);
   Graph *graph = liveGraph(hGraph);
@@ -1258,6 +1313,7 @@ CUPORT_EXPORT cudaError_t cudaGraphExecUpdate(cudaGraphExec_t hGraphExec,
 
 CUPORT_EXPORT cudaError_t cudaGraphUpload(cudaGraphExec_t graphExec,
                                           cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaGraphUpload);
   Lock lock(graphMutex());
   if (!liveExec(graphExec))
     return recordError(cudaErrorInvalidValue);
@@ -1268,6 +1324,7 @@ CUPORT_EXPORT cudaError_t cudaGraphUpload(cudaGraphExec_t graphExec,
 
 CUPORT_EXPORT cudaError_t cudaGraphLaunch(cudaGraphExec_t graphExec,
                                           cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaGraphLaunch);
   Lock lock(graphMutex());
   GraphExec *exec = liveExec(graphExec);
   if (!exec)
@@ -1276,6 +1333,7 @@ CUPORT_EXPORT cudaError_t cudaGraphLaunch(cudaGraphExec_t graphExec,
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphExecDestroy(cudaGraphExec_t graphExec) {
+  CUPORT_API_ENTRY(cudaGraphExecDestroy);
   Lock lock(graphMutex());
   GraphExec *exec = liveExec(graphExec);
   if (!exec)
@@ -1292,6 +1350,7 @@ CUPORT_EXPORT cudaError_t cudaUserObjectCreate(cudaUserObject_t *object_out, voi
                                                cudaHostFn_t destroy,
                                                unsigned int initialRefcount,
                                                unsigned int flags) {
+  CUPORT_API_ENTRY(cudaUserObjectCreate);
   if (!object_out || !destroy || initialRefcount == 0 ||
       flags != cudaUserObjectNoDestructorSync)
     return recordError(cudaErrorInvalidValue);
@@ -1306,6 +1365,7 @@ CUPORT_EXPORT cudaError_t cudaUserObjectCreate(cudaUserObject_t *object_out, voi
 
 CUPORT_EXPORT cudaError_t cudaUserObjectRetain(cudaUserObject_t object,
                                                unsigned int count) {
+  CUPORT_API_ENTRY(cudaUserObjectRetain);
   Lock lock(graphMutex());
   UserObject *target = liveUserObject(object);
   if (!target || count == 0)
@@ -1316,6 +1376,7 @@ CUPORT_EXPORT cudaError_t cudaUserObjectRetain(cudaUserObject_t object,
 
 CUPORT_EXPORT cudaError_t cudaUserObjectRelease(cudaUserObject_t object,
                                                 unsigned int count) {
+  CUPORT_API_ENTRY(cudaUserObjectRelease);
   Lock lock(graphMutex());
   UserObject *target = liveUserObject(object);
   if (!target || count == 0 || target->references.load() < count)
@@ -1328,6 +1389,7 @@ CUPORT_EXPORT cudaError_t cudaGraphRetainUserObject(cudaGraph_t graph,
                                                     cudaUserObject_t object,
                                                     unsigned int count,
                                                     unsigned int flags) {
+  CUPORT_API_ENTRY(cudaGraphRetainUserObject);
   Lock lock(graphMutex());
   Graph *target = liveGraph(graph);
   UserObject *user = liveUserObject(object);
@@ -1343,6 +1405,7 @@ CUPORT_EXPORT cudaError_t cudaGraphRetainUserObject(cudaGraph_t graph,
 CUPORT_EXPORT cudaError_t cudaGraphReleaseUserObject(cudaGraph_t graph,
                                                      cudaUserObject_t object,
                                                      unsigned int count) {
+  CUPORT_API_ENTRY(cudaGraphReleaseUserObject);
   Lock lock(graphMutex());
   Graph *target = liveGraph(graph);
   UserObject *user = liveUserObject(object);
@@ -1365,6 +1428,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNodeToSymbol(
     cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
     size_t numDependencies, const void *symbol, const void *src, size_t count,
     size_t offset, enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaGraphAddMemcpyNodeToSymbol);
   cudaMemcpy3DParms params{};
   if (cudaError_t error =
           symbolCopy(symbol, const_cast<void *>(src), count, offset, kind, true, &params))
@@ -1377,6 +1441,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNodeFromSymbol(
     cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
     size_t numDependencies, void *dst, const void *symbol, size_t count, size_t offset,
     enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaGraphAddMemcpyNodeFromSymbol);
   cudaMemcpy3DParms params{};
   if (cudaError_t error = symbolCopy(symbol, dst, count, offset, kind, false, &params))
     return recordError(error);
@@ -1387,6 +1452,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNodeFromSymbol(
 CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParamsToSymbol(
     cudaGraphNode_t node, const void *symbol, const void *src, size_t count,
     size_t offset, enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaGraphMemcpyNodeSetParamsToSymbol);
   cudaMemcpy3DParms params{};
   if (cudaError_t error =
           symbolCopy(symbol, const_cast<void *>(src), count, offset, kind, true, &params))
@@ -1397,6 +1463,7 @@ CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParamsToSymbol(
 CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParamsFromSymbol(
     cudaGraphNode_t node, void *dst, const void *symbol, size_t count, size_t offset,
     enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaGraphMemcpyNodeSetParamsFromSymbol);
   cudaMemcpy3DParms params{};
   if (cudaError_t error = symbolCopy(symbol, dst, count, offset, kind, false, &params))
     return recordError(error);
@@ -1406,6 +1473,7 @@ CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParamsFromSymbol(
 CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParamsToSymbol(
     cudaGraphExec_t hGraphExec, cudaGraphNode_t node, const void *symbol, const void *src,
     size_t count, size_t offset, enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaGraphExecMemcpyNodeSetParamsToSymbol);
   cudaMemcpy3DParms params{};
   if (cudaError_t error =
           symbolCopy(symbol, const_cast<void *>(src), count, offset, kind, true, &params))
@@ -1416,6 +1484,7 @@ CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParamsToSymbol(
 CUPORT_EXPORT cudaError_t cudaGraphExecMemcpyNodeSetParamsFromSymbol(
     cudaGraphExec_t hGraphExec, cudaGraphNode_t node, void *dst, const void *symbol,
     size_t count, size_t offset, enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaGraphExecMemcpyNodeSetParamsFromSymbol);
   cudaMemcpy3DParms params{};
   if (cudaError_t error = symbolCopy(symbol, dst, count, offset, kind, false, &params))
     return recordError(error);
@@ -1446,6 +1515,7 @@ static bool kernelNodeAttribute(cudaLaunchAttributeID attr) {
 CUPORT_EXPORT cudaError_t
 cudaGraphKernelNodeGetAttribute(cudaGraphNode_t hNode, cudaLaunchAttributeID attr,
                                 cudaLaunchAttributeValue *value_out) {
+  CUPORT_API_ENTRY(cudaGraphKernelNodeGetAttribute);
   Lock lock(graphMutex());
   GraphNode *kernel = nodeOfType(hNode, cudaGraphNodeTypeKernel);
   if (!kernel || !value_out || !kernelNodeAttribute(attr))
@@ -1461,6 +1531,7 @@ cudaGraphKernelNodeGetAttribute(cudaGraphNode_t hNode, cudaLaunchAttributeID att
 CUPORT_EXPORT cudaError_t
 cudaGraphKernelNodeSetAttribute(cudaGraphNode_t hNode, cudaLaunchAttributeID attr,
                                 const cudaLaunchAttributeValue *value) {
+  CUPORT_API_ENTRY(cudaGraphKernelNodeSetAttribute);
   Lock lock(graphMutex());
   GraphNode *kernel = nodeOfType(hNode, cudaGraphNodeTypeKernel);
   if (!kernel || !value || !kernelNodeAttribute(attr))
@@ -1471,6 +1542,7 @@ cudaGraphKernelNodeSetAttribute(cudaGraphNode_t hNode, cudaLaunchAttributeID att
 
 CUPORT_EXPORT cudaError_t cudaGraphKernelNodeCopyAttributes(cudaGraphNode_t hDst,
                                                             cudaGraphNode_t hSrc) {
+  CUPORT_API_ENTRY(cudaGraphKernelNodeCopyAttributes);
   Lock lock(graphMutex());
   GraphNode *dst = nodeOfType(hDst, cudaGraphNodeTypeKernel);
   GraphNode *src = nodeOfType(hSrc, cudaGraphNodeTypeKernel);
@@ -1502,11 +1574,13 @@ static bool graphMemoryAttribute(cudaGraphMemAttributeType attr) {
 // Trimming returns memory no graph holds: cuport releases such memory as
 // soon as it is unused, so there is nothing left to trim.
 CUPORT_EXPORT cudaError_t cudaDeviceGraphMemTrim(int device) {
+  CUPORT_API_ENTRY(cudaDeviceGraphMemTrim);
   return recordError(graphMemoryDevice(device));
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetGraphMemAttribute(
     int device, enum cudaGraphMemAttributeType attr, void *value) {
+  CUPORT_API_ENTRY(cudaDeviceGetGraphMemAttribute);
   if (cudaError_t error = graphMemoryDevice(device))
     return recordError(error);
   if (!value || !graphMemoryAttribute(attr))
@@ -1519,6 +1593,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetGraphMemAttribute(
 
 CUPORT_EXPORT cudaError_t cudaDeviceSetGraphMemAttribute(
     int device, enum cudaGraphMemAttributeType attr, void *value) {
+  CUPORT_API_ENTRY(cudaDeviceSetGraphMemAttribute);
   if (cudaError_t error = graphMemoryDevice(device))
     return recordError(error);
   // Only the high watermarks can be set, and only to zero (which resets them).
@@ -1539,6 +1614,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceSetGraphMemAttribute(
 CUPORT_EXPORT cudaError_t cudaGraphAddMemAllocNode(
     cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
     size_t numDependencies, struct cudaMemAllocNodeParams *nodeParams) {
+  CUPORT_API_ENTRY(cudaGraphAddMemAllocNode);
   if (!nodeParams)
     return recordError(cudaErrorInvalidValue);
   Lock lock(graphMutex());
@@ -1548,6 +1624,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemAllocNode(
 
 CUPORT_EXPORT cudaError_t cudaGraphMemAllocNodeGetParams(
     cudaGraphNode_t node, struct cudaMemAllocNodeParams *params_out) {
+  CUPORT_API_ENTRY(cudaGraphMemAllocNodeGetParams);
   Lock lock(graphMutex());
   GraphNode *alloc = nodeOfType(node, cudaGraphNodeTypeMemAlloc);
   if (!alloc || !params_out)
@@ -1563,6 +1640,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemFreeNode(cudaGraphNode_t *pGraphNode,
                                                   cudaGraph_t graph,
                                                   const cudaGraphNode_t *pDependencies,
                                                   size_t numDependencies, void *dptr) {
+  CUPORT_API_ENTRY(cudaGraphAddMemFreeNode);
   Lock lock(graphMutex());
   return recordError(
       addMemFreeNode(pGraphNode, graph, pDependencies, numDependencies, dptr));
@@ -1570,6 +1648,7 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemFreeNode(cudaGraphNode_t *pGraphNode,
 
 CUPORT_EXPORT cudaError_t cudaGraphMemFreeNodeGetParams(cudaGraphNode_t node,
                                                         void *dptr_out) {
+  CUPORT_API_ENTRY(cudaGraphMemFreeNodeGetParams);
   Lock lock(graphMutex());
   GraphNode *free = nodeOfType(node, cudaGraphNodeTypeMemFree);
   if (!free || !dptr_out)

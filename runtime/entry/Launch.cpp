@@ -12,10 +12,19 @@
 // launchKernel(), which applies CUDA's configuration checks and packs the
 // arguments by the kernel's parameter layout.
 //
+// cudaLaunchCooperativeKernel (grid-wide synchronisation with
+// cooperative_groups::this_grid().sync()) additionally needs every block of
+// the grid resident at once: at most the occupancy calculator's blocks per
+// multiprocessor times the multiprocessors (cudaErrorCooperativeLaunchTooLarge
+// beyond, as CUDA); the backend then runs all blocks concurrently.
+//
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
 #include "core/Graph.h"
+#include "core/Report.h"
+#include "core/DeviceProperties.h"
+#include "core/Occupancy.h"
 #include "core/Streams.h"
 #include "cuport/Log.h"
 
@@ -63,6 +72,34 @@ static cudaError_t checkConfiguration(const backend::DeviceProperties &props,
   return cudaSuccess;
 }
 
+/// The report's statistics of `record`'s kernel, looked up once.
+static KernelStats *reportStatsOf(KernelRecord &record) {
+  KernelStats *stats = record.reportStats.load(std::memory_order_acquire);
+  if (!stats) {
+    stats = &report::kernelStats(record.deviceName);
+    record.reportStats.store(stats, std::memory_order_release);
+  }
+  return stats;
+}
+
+/// A cooperative grid must fit on the device at once.
+static cudaError_t checkCoResident(KernelRecord &record, Device &device,
+                                   backend::Kernel &kernel, dim3 grid, dim3 block,
+                                   size_t sharedMem) {
+  cudaDeviceProp props{};
+  fillDeviceProperties(device.backend->properties(), device.ordinal, props);
+  if (!props.cooperativeLaunch)
+    return cudaErrorNotSupported;
+  cudaFuncAttributes attributes{};
+  functionAttributes(ResolvedFunction{&record, &device, &kernel}, &attributes);
+  int perMultiprocessor = maxActiveBlocksPerMultiprocessor(
+      props, attributes, int(block.x * block.y * block.z), sharedMem);
+  uint64_t blocks = uint64_t(grid.x) * grid.y * grid.z;
+  if (blocks > uint64_t(perMultiprocessor) * uint64_t(props.multiProcessorCount))
+    return cudaErrorCooperativeLaunchTooLarge;
+  return cudaSuccess;
+}
+
 std::vector<uint32_t> PreparedLaunch::offsets() const {
   std::vector<uint32_t> starts;
   for (const backend::ParamLayout &param : kernel->info().params)
@@ -101,10 +138,11 @@ cudaError_t prepareLaunch(KernelRecord &record, dim3 grid, dim3 block,
   return cudaSuccess;
 }
 
-/// A launch on a capturing stream becomes a kernel node.
+/// A launch on a capturing stream becomes a kernel node (a cooperative one
+/// with the cooperative launch attribute, which its launches act on).
 static cudaError_t captureLaunch(const StreamTarget &target, KernelRecord &record,
                                  dim3 grid, dim3 block, size_t sharedMem,
-                                 PreparedLaunch &prepared) {
+                                 bool cooperative, PreparedLaunch &prepared) {
   auto node = std::make_unique<GraphNode>();
   node->type = cudaGraphNodeTypeKernel;
   KernelNodeData &kernel = node->data.kernel;
@@ -116,28 +154,39 @@ static cudaError_t captureLaunch(const StreamTarget &target, KernelRecord &recor
   kernel.args = std::move(prepared.args);
   kernel.argOffsets = prepared.offsets();
   kernel.refreshPointers();
+  if (cooperative) {
+    cudaLaunchAttributeValue value{};
+    value.cooperative = 1;
+    kernel.attributes[cudaLaunchAttributeCooperative] = value;
+  }
   return captureNode(target, std::move(node));
 }
 
 cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
-                         void **args, size_t sharedMem, cudaStream_t stream) {
+                         void **args, size_t sharedMem, cudaStream_t stream,
+                         bool cooperative) {
   PreparedLaunch prepared;
   if (cudaError_t error = prepareLaunch(record, grid, block, args, sharedMem, &prepared))
     return error;
   Device *device = prepared.device;
+  if (cooperative)
+    if (cudaError_t error =
+            checkCoResident(record, *device, *prepared.kernel, grid, block, sharedMem))
+      return error;
   StreamTarget target;
   if (cudaError_t error = resolveStreamForCapture(stream, &target))
     return error;
   if (target.device != device)
     return cudaErrorInvalidResourceHandle;
   if (target.capture)
-    return captureLaunch(target, record, grid, block, sharedMem, prepared);
+    return captureLaunch(target, record, grid, block, sharedMem, cooperative, prepared);
 
   backend::LaunchParams launch;
   launch.grid = {grid.x, grid.y, grid.z};
   launch.block = {block.x, block.y, block.z};
   launch.dynamicSharedBytes = static_cast<uint32_t>(sharedMem);
   launch.args = prepared.args;
+  launch.cooperative = cooperative;
   if (cudaError_t error = orderSubmission(target))
     return error;
   if (prepared.kernel->info().flags & backend::KernelUsesPrintf) {
@@ -145,7 +194,15 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
     std::lock_guard lock(device->mutex);
     device->launchedPrintf = true;
   }
-  return toCudaError(target.queue->launch(*prepared.kernel, launch));
+  KernelStats *stats = nullptr;
+  if (report::isEnabled()) [[unlikely]] {
+    stats = reportStatsOf(record);
+    launch.executionNs = &stats->executionNs;
+  }
+  cudaError_t error = toCudaError(target.queue->launch(*prepared.kernel, launch));
+  if (stats && error == cudaSuccess)
+    stats->launches.fetch_add(1, std::memory_order_relaxed);
+  return error;
 }
 
 } // namespace cuport::rt
@@ -155,6 +212,7 @@ using namespace cuport::rt;
 CUPORT_EXPORT unsigned __cudaPushCallConfiguration(dim3 gridDim, dim3 blockDim,
                                                    size_t sharedMem,
                                                    struct CUstream_st *stream) {
+  CUPORT_API_ENTRY(__cudaPushCallConfiguration);
   threadState().callConfigurations.push_back({gridDim, blockDim, sharedMem, stream});
   return 0;
 }
@@ -163,6 +221,7 @@ CUPORT_EXPORT cudaError_t __cudaPopCallConfiguration(dim3 *gridDim,
                                                      dim3 *blockDim,
                                                      size_t *sharedMem,
                                                      void *stream) {
+  CUPORT_API_ENTRY(__cudaPopCallConfiguration);
   auto &stack = threadState().callConfigurations;
   if (stack.empty())
     return recordError(cudaErrorMissingConfiguration);
@@ -177,6 +236,7 @@ CUPORT_EXPORT cudaError_t __cudaPopCallConfiguration(dim3 *gridDim,
 
 CUPORT_EXPORT cudaError_t __cudaGetKernel(cudaKernel_t *kernel,
                                           const void *hostFun) {
+  CUPORT_API_ENTRY(__cudaGetKernel);
   if (!kernel)
     return recordError(cudaErrorInvalidValue);
   KernelRecord *record = Runtime::instance().modules().findByHostFunction(hostFun);
@@ -190,6 +250,7 @@ CUPORT_EXPORT cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim,
                                              dim3 blockDim, void **args,
                                              size_t sharedMem,
                                              cudaStream_t stream) {
+  CUPORT_API_ENTRY(__cudaLaunchKernel);
   if (!kernel || !Runtime::instance().modules().isKernel(kernel))
     return recordError(cudaErrorInvalidResourceHandle);
   return recordError(launchKernel(*reinterpret_cast<KernelRecord *>(kernel),
@@ -199,8 +260,22 @@ CUPORT_EXPORT cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim,
 CUPORT_EXPORT cudaError_t cudaLaunchKernel(const void *func, dim3 gridDim,
                                            dim3 blockDim, void **args,
                                            size_t sharedMem, cudaStream_t stream) {
-  KernelRecord *record = Runtime::instance().modules().findByHostFunction(func);
+  CUPORT_API_ENTRY(cudaLaunchKernel);
+  // A host stub, or a cudaKernel_t (cudaGetKernel, cudaLibraryGetKernel).
+  KernelRecord *record = findFunction(func);
   if (!record)
     return recordError(cudaErrorInvalidDeviceFunction);
   return recordError(launchKernel(*record, gridDim, blockDim, args, sharedMem, stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaLaunchCooperativeKernel(const void *func, dim3 gridDim,
+                                                      dim3 blockDim, void **args,
+                                                      size_t sharedMem,
+                                                      cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaLaunchCooperativeKernel);
+  KernelRecord *record = Runtime::instance().modules().findByHostFunction(func);
+  if (!record)
+    return recordError(cudaErrorInvalidDeviceFunction);
+  return recordError(launchKernel(*record, gridDim, blockDim, args, sharedMem, stream,
+                                  /*cooperative=*/true));
 }

@@ -12,8 +12,8 @@
 // cudaFuncGetAttributes and cudaDeviceGetAttribute.
 //
 // Cluster occupancy (cudaOccupancyMaxPotentialClusterSize,
-// cudaOccupancyMaxActiveClusters) stays not supported: the device has no
-// thread block clusters.
+// cudaOccupancyMaxActiveClusters) reads a cudaLaunchConfig_t and lives with
+// cudaLaunchKernelExC in LaunchEx.cpp, on the same model.
 //
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
@@ -61,6 +61,7 @@ cudaError_t maxActiveBlocks(int *numBlocks, const void *func, int blockSize,
 
 CUPORT_EXPORT cudaError_t cudaOccupancyMaxActiveBlocksPerMultiprocessor(
     int *numBlocks, const void *func, int blockSize, size_t dynamicSMemSize) {
+  CUPORT_API_ENTRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor);
   return recordError(maxActiveBlocks(numBlocks, func, blockSize, dynamicSMemSize,
                                      cudaOccupancyDefault));
 }
@@ -68,12 +69,14 @@ CUPORT_EXPORT cudaError_t cudaOccupancyMaxActiveBlocksPerMultiprocessor(
 CUPORT_EXPORT cudaError_t cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(
     int *numBlocks, const void *func, int blockSize, size_t dynamicSMemSize,
     unsigned int flags) {
+  CUPORT_API_ENTRY(cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags);
   return recordError(
       maxActiveBlocks(numBlocks, func, blockSize, dynamicSMemSize, flags));
 }
 
 CUPORT_EXPORT cudaError_t cudaOccupancyAvailableDynamicSMemPerBlock(
     size_t *dynamicSmemSize, const void *func, int numBlocks, int blockSize) {
+  CUPORT_API_ENTRY(cudaOccupancyAvailableDynamicSMemPerBlock);
   if (!dynamicSmemSize || numBlocks <= 0 || blockSize <= 0)
     return recordError(cudaErrorInvalidValue);
   OccupancyQuery query;

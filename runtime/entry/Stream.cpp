@@ -19,6 +19,7 @@
 #include "entry/Entry.h"
 
 #include "core/Graph.h"
+#include "core/MemoryPool.h"
 #include "core/Streams.h"
 
 #include <algorithm>
@@ -50,6 +51,7 @@ cudaError_t createStream(cudaStream_t *out, unsigned flags, int priority) {
     device->backend->destroyQueue(stream->queue);
     return cudaErrorMemoryAllocation;
   }
+  stream->id = nextStreamId();
   liveStreams().insert(stream.get());
   *out = reinterpret_cast<cudaStream_t>(stream.release());
   return cudaSuccess;
@@ -70,22 +72,26 @@ struct CallbackClosure {
 } // namespace
 
 CUPORT_EXPORT cudaError_t cudaStreamCreate(cudaStream_t *pStream) {
+  CUPORT_API_ENTRY(cudaStreamCreate);
   return recordError(createStream(pStream, cudaStreamDefault, kLeastPriority));
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamCreateWithFlags(cudaStream_t *pStream,
                                                     unsigned int flags) {
+  CUPORT_API_ENTRY(cudaStreamCreateWithFlags);
   return recordError(createStream(pStream, flags, kLeastPriority));
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamCreateWithPriority(cudaStream_t *pStream,
                                                        unsigned int flags,
                                                        int priority) {
+  CUPORT_API_ENTRY(cudaStreamCreateWithPriority);
   return recordError(createStream(pStream, flags, priority));
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceGetStreamPriorityRange(int *leastPriority,
                                                            int *greatestPriority) {
+  CUPORT_API_ENTRY(cudaDeviceGetStreamPriorityRange);
   if (leastPriority)
     *leastPriority = kLeastPriority;
   if (greatestPriority)
@@ -94,6 +100,7 @@ CUPORT_EXPORT cudaError_t cudaDeviceGetStreamPriorityRange(int *leastPriority,
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamDestroy(cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaStreamDestroy);
   Stream *created = createdStream(stream);
   if (!created)
     return recordError(cudaErrorInvalidResourceHandle);
@@ -108,15 +115,19 @@ CUPORT_EXPORT cudaError_t cudaStreamDestroy(cudaStream_t stream) {
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaStreamSynchronize);
   StreamTarget target;
   if (cudaError_t error = resolveStream(stream, &target))
     return recordError(error);
-  if (!target.stream)
-    return recordError(target.device->synchronize()); // legacy: all blocking work
-  return recordError(target.device->synchronizeQueue(*target.queue));
+  cudaError_t error = target.stream
+                          ? target.device->synchronizeQueue(*target.queue)
+                          : target.device->synchronize(); // legacy: all blocking work
+  memoryPools().releaseAboveThreshold(*target.device); // pools trim at syncs
+  return recordError(error);
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamQuery(cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaStreamQuery);
   StreamTarget target;
   if (cudaError_t error = resolveStream(stream, &target))
     return recordError(error);
@@ -128,6 +139,7 @@ CUPORT_EXPORT cudaError_t cudaStreamQuery(cudaStream_t stream) {
 
 CUPORT_EXPORT cudaError_t cudaStreamWaitEvent(cudaStream_t stream,
                                               cudaEvent_t event, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaStreamWaitEvent);
   StreamTarget target;
   if (cudaError_t error = lookupStream(stream, &target))
     return recordError(error);
@@ -149,6 +161,7 @@ CUPORT_EXPORT cudaError_t cudaStreamWaitEvent(cudaStream_t stream,
 CUPORT_EXPORT cudaError_t cudaStreamAddCallback(cudaStream_t stream,
                                                 cudaStreamCallback_t callback,
                                                 void *userData, unsigned int flags) {
+  CUPORT_API_ENTRY(cudaStreamAddCallback);
   if (!callback || flags != 0)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
@@ -166,6 +179,7 @@ CUPORT_EXPORT cudaError_t cudaStreamAddCallback(cudaStream_t stream,
 
 CUPORT_EXPORT cudaError_t cudaLaunchHostFunc(cudaStream_t stream, cudaHostFn_t fn,
                                              void *userData) {
+  CUPORT_API_ENTRY(cudaLaunchHostFunc);
   if (!fn)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
@@ -183,6 +197,7 @@ CUPORT_EXPORT cudaError_t cudaLaunchHostFunc(cudaStream_t stream, cudaHostFn_t f
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamGetFlags(cudaStream_t hStream, unsigned int *flags) {
+  CUPORT_API_ENTRY(cudaStreamGetFlags);
   if (!flags)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
@@ -193,6 +208,7 @@ CUPORT_EXPORT cudaError_t cudaStreamGetFlags(cudaStream_t hStream, unsigned int 
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamGetPriority(cudaStream_t hStream, int *priority) {
+  CUPORT_API_ENTRY(cudaStreamGetPriority);
   if (!priority)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
@@ -203,6 +219,7 @@ CUPORT_EXPORT cudaError_t cudaStreamGetPriority(cudaStream_t hStream, int *prior
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamGetDevice(cudaStream_t hStream, int *device) {
+  CUPORT_API_ENTRY(cudaStreamGetDevice);
   if (!device)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
@@ -293,6 +310,7 @@ cudaError_t captureStatus(cudaStream_t handle, cudaStreamCaptureStatus *status,
 
 CUPORT_EXPORT cudaError_t cudaStreamBeginCapture(cudaStream_t stream,
                                                  enum cudaStreamCaptureMode mode) {
+  CUPORT_API_ENTRY(cudaStreamBeginCapture);
   if (!validCaptureMode(mode))
     return recordError(cudaErrorInvalidValue);
   Stream *created = nullptr;
@@ -305,6 +323,7 @@ CUPORT_EXPORT cudaError_t cudaStreamBeginCaptureToGraph(
     cudaStream_t stream, cudaGraph_t graph, const cudaGraphNode_t *dependencies,
     const cudaGraphEdgeData *dependencyData, size_t numDependencies,
     enum cudaStreamCaptureMode mode) {
+  CUPORT_API_ENTRY(cudaStreamBeginCaptureToGraph);
   if (!validCaptureMode(mode))
     return recordError(cudaErrorInvalidValue);
   Stream *created = nullptr;
@@ -324,6 +343,7 @@ CUPORT_EXPORT cudaError_t cudaStreamBeginCaptureToGraph(
 
 CUPORT_EXPORT cudaError_t cudaStreamEndCapture(cudaStream_t stream,
                                                cudaGraph_t *pGraph) {
+  CUPORT_API_ENTRY(cudaStreamEndCapture);
   if (!pGraph)
     return recordError(cudaErrorInvalidValue);
   Stream *created = nullptr;
@@ -341,6 +361,7 @@ CUPORT_EXPORT cudaError_t cudaStreamEndCapture(cudaStream_t stream,
 
 CUPORT_EXPORT cudaError_t cudaStreamIsCapturing(cudaStream_t stream,
                                                 enum cudaStreamCaptureStatus *pCaptureStatus) {
+  CUPORT_API_ENTRY(cudaStreamIsCapturing);
   if (!pCaptureStatus)
     return recordError(cudaErrorInvalidValue);
   std::lock_guard lock(graphMutex());
@@ -353,6 +374,7 @@ CUPORT_EXPORT cudaError_t cudaStreamGetCaptureInfo(
     unsigned long long *id_out, cudaGraph_t *graph_out,
     const cudaGraphNode_t **dependencies_out, const cudaGraphEdgeData **edgeData_out,
     size_t *numDependencies_out) {
+  CUPORT_API_ENTRY(cudaStreamGetCaptureInfo);
   if (!captureStatus_out)
     return recordError(cudaErrorInvalidValue);
   std::lock_guard lock(graphMutex());
@@ -382,6 +404,7 @@ CUPORT_EXPORT cudaError_t cudaStreamUpdateCaptureDependencies(
     cudaStream_t stream, cudaGraphNode_t *dependencies,
     const cudaGraphEdgeData *dependencyData, size_t numDependencies,
     unsigned int flags) {
+  CUPORT_API_ENTRY(cudaStreamUpdateCaptureDependencies);
   if (flags != cudaStreamAddCaptureDependencies &&
       flags != cudaStreamSetCaptureDependencies)
     return recordError(cudaErrorInvalidValue);
@@ -411,6 +434,7 @@ CUPORT_EXPORT cudaError_t cudaStreamUpdateCaptureDependencies(
 
 CUPORT_EXPORT cudaError_t cudaThreadExchangeStreamCaptureMode(
     enum cudaStreamCaptureMode *mode) {
+  CUPORT_API_ENTRY(cudaThreadExchangeStreamCaptureMode);
   if (!mode || !validCaptureMode(*mode))
     return recordError(cudaErrorInvalidValue);
   std::swap(*mode, threadCaptureMode());

@@ -58,6 +58,7 @@ cudaError_t copySymbol(const void *symbol, void *other, size_t count, size_t off
 CUPORT_EXPORT cudaError_t cudaMemcpyToSymbol(const void *symbol, const void *src,
                                              size_t count, size_t offset,
                                              enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaMemcpyToSymbol);
   return recordError(copySymbol(symbol, const_cast<void *>(src), count, offset, kind,
                                 /*toSymbol=*/true, nullptr, /*async=*/false));
 }
@@ -65,6 +66,7 @@ CUPORT_EXPORT cudaError_t cudaMemcpyToSymbol(const void *symbol, const void *src
 CUPORT_EXPORT cudaError_t cudaMemcpyFromSymbol(void *dst, const void *symbol,
                                                size_t count, size_t offset,
                                                enum cudaMemcpyKind kind) {
+  CUPORT_API_ENTRY(cudaMemcpyFromSymbol);
   return recordError(copySymbol(symbol, dst, count, offset, kind,
                                 /*toSymbol=*/false, nullptr, /*async=*/false));
 }
@@ -73,6 +75,7 @@ CUPORT_EXPORT cudaError_t cudaMemcpyToSymbolAsync(const void *symbol, const void
                                                   size_t count, size_t offset,
                                                   enum cudaMemcpyKind kind,
                                                   cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpyToSymbolAsync);
   return recordError(copySymbol(symbol, const_cast<void *>(src), count, offset, kind,
                                 /*toSymbol=*/true, stream, /*async=*/true));
 }
@@ -81,11 +84,13 @@ CUPORT_EXPORT cudaError_t cudaMemcpyFromSymbolAsync(void *dst, const void *symbo
                                                     size_t count, size_t offset,
                                                     enum cudaMemcpyKind kind,
                                                     cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaMemcpyFromSymbolAsync);
   return recordError(copySymbol(symbol, dst, count, offset, kind,
                                 /*toSymbol=*/false, stream, /*async=*/true));
 }
 
 CUPORT_EXPORT cudaError_t cudaGetSymbolAddress(void **devPtr, const void *symbol) {
+  CUPORT_API_ENTRY(cudaGetSymbolAddress);
   if (!devPtr)
     return recordError(cudaErrorInvalidValue);
   size_t size = 0;
@@ -93,6 +98,7 @@ CUPORT_EXPORT cudaError_t cudaGetSymbolAddress(void **devPtr, const void *symbol
 }
 
 CUPORT_EXPORT cudaError_t cudaGetSymbolSize(size_t *size, const void *symbol) {
+  CUPORT_API_ENTRY(cudaGetSymbolSize);
   if (!size)
     return recordError(cudaErrorInvalidValue);
   void *address = nullptr;

@@ -21,6 +21,7 @@ using cuport::backend::MemoryKind;
 
 CUPORT_EXPORT cudaError_t cudaPointerGetAttributes(
     struct cudaPointerAttributes *attributes, const void *ptr) {
+  CUPORT_API_ENTRY(cudaPointerGetAttributes);
   if (!attributes)
     return recordError(cudaErrorInvalidValue);
   if (cudaError_t error = Runtime::instance().initialize())

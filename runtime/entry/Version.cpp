@@ -28,6 +28,7 @@ static_assert(kCudaVersion == CUDART_VERSION,
 } // namespace
 
 CUPORT_EXPORT cudaError_t cudaDriverGetVersion(int *driverVersion) {
+  CUPORT_API_ENTRY(cudaDriverGetVersion);
   if (!driverVersion)
     return recordError(cudaErrorInvalidValue);
   *driverVersion = kCudaVersion;
@@ -35,6 +36,7 @@ CUPORT_EXPORT cudaError_t cudaDriverGetVersion(int *driverVersion) {
 }
 
 CUPORT_EXPORT cudaError_t cudaRuntimeGetVersion(int *runtimeVersion) {
+  CUPORT_API_ENTRY(cudaRuntimeGetVersion);
   if (!runtimeVersion)
     return recordError(cudaErrorInvalidValue);
   *runtimeVersion = kCudaVersion;

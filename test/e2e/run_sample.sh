@@ -9,6 +9,10 @@
 #   run_sample.sh passthrough CUPORT          argv, stdin, stdout, exit status
 #   run_sample.sh cache  CUPORT BINARY        a second run loads its kernels
 #                                             from the kernel cache
+#   run_sample.sh report CUPORT BINARY STRING...  cuport run --report FILE --
+#                                             BINARY passes and FILE holds every
+#                                             STRING (fixed) and a summary goes
+#                                             to stderr
 #   run_sample.sh output CUPORT BINARY STRING...  cuport run -- BINARY exits 0
 #                                             and prints every STRING (fixed,
 #                                             stdout or stderr) in this order
@@ -99,6 +103,23 @@ output)
     found=$(tail -n +$((line + 1)) "$work/out" | grep -nF -m1 -- "$expected" | cut -d: -f1)
     [ -n "$found" ] || fail "missing (after line $line): $expected"
     line=$((line + found))
+  done
+  echo "PASSED"
+  ;;
+report)
+  binary=$3
+  shift 3
+  [ -x "$binary" ] || skip "$binary was not built (nvcc missing)"
+  "$cuport" run --report "$work/report.json" -- "$binary" >"$work/out" 2>"$work/err"
+  status=$?
+  cat "$work/out" "$work/err"
+  [ $status -eq 0 ] || fail "exit status $status"
+  grep -q PASSED "$work/out" || fail "the program did not pass"
+  [ -s "$work/report.json" ] || fail "no report written"
+  cat "$work/report.json"
+  grep -q "cuport report (exit" "$work/err" || fail "no summary on stderr"
+  for expected in '"termination": "exit"' "$@"; do
+    grep -qF -- "$expected" "$work/report.json" || fail "report lacks: $expected"
   done
   echo "PASSED"
   ;;

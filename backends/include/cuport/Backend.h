@@ -24,6 +24,7 @@
 #ifndef CUPORT_BACKEND_H
 #define CUPORT_BACKEND_H
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -151,6 +152,14 @@ struct LaunchParams {
   /// Packed argument buffer laid out by KernelInfo::params. The queue copies
   /// it before launch() returns, so the caller may reuse it at once.
   std::span<const std::byte> args;
+  /// Optional (cuport run --report): when set, the queue adds the time the
+  /// kernel took to run, in nanoseconds, once it has run. A backend that
+  /// cannot time kernels leaves it alone.
+  std::atomic<uint64_t> *executionNs = nullptr;
+  /// cudaLaunchCooperativeKernel: every block of the grid runs at once (the
+  /// runtime has checked that the grid fits), so blocks may wait for each
+  /// other (grid.sync()).
+  bool cooperative = false;
 };
 
 class Event {

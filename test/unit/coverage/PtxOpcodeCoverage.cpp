@@ -6,13 +6,17 @@
 //
 //   cuport_ptx_coverage --opcodes test/data/ptx-opcodes.txt
 //                       --unsupported test/data/ptx-opcodes-unsupported.txt
-//                       --corpus test/data/ptx-corpus [--update]
+//                       --corpus test/data/ptx-corpus
+//                       [--corpus test/data/exec] [--update]
 //
-// Scans every PTX file of the corpus (real nvcc output) with the
-// translator (tools::scanPtxTexts, the code of `cuport ptx scan`) and
-// reports, for every instruction form of the opcode list: supported,
-// unsupported, or not seen in the corpus. A form is supported when the
-// translator translated each of its occurrences.
+// Scans every PTX file of the corpus directories (real nvcc output: the
+// programs of test/data/ptx-corpus, and the PTX the execution tests run,
+// test/data/exec) with the translator (tools::scanPtxTexts, the code of
+// `cuport ptx scan`) and reports, for every instruction form of the opcode
+// list: supported, unsupported, or not seen in the corpus. A form is
+// supported when the translator translated each of its occurrences; with
+// test/data/exec in the corpus, a form that only an execution test pins
+// (inline PTX) counts too, and it is then tested by execution.
 //
 // A ratchet, so coverage only grows:
 //   - a listed form the corpus shows unsupported must be in the
@@ -45,8 +49,8 @@ static cl::opt<std::string> opcodesPath("opcodes", cl::Required,
                                         cl::desc("the list of forms (count form)"));
 static cl::opt<std::string> unsupportedPath(
     "unsupported", cl::Required, cl::desc("the known-unsupported forms"));
-static cl::opt<std::string> corpusPath("corpus", cl::Required,
-                                       cl::desc("directory of .ptx files"));
+static cl::list<std::string> corpusPaths("corpus", cl::OneOrMore,
+                                         cl::desc("directory of .ptx files (repeatable)"));
 static cl::opt<bool> update("update",
                             cl::desc("rewrite the known-unsupported list"));
 
@@ -91,7 +95,8 @@ std::vector<cuport::tools::PtxText> readCorpus(const std::string &directory) {
       errs() << path << ": " << buffer.getError().message() << "\n";
       std::exit(2);
     }
-    texts.push_back({sys::path::filename(path).str(), (*buffer)->getBuffer().str()});
+    texts.push_back({(sys::path::filename(directory) + "/" + sys::path::filename(path)).str(),
+                     (*buffer)->getBuffer().str()});
   }
   return texts;
 }
@@ -108,7 +113,7 @@ void writeKnownUnsupported(const std::string &path,
          "# form becomes unsupported. Regenerate after adding a family:\n"
          "#   build/bin/cuport_ptx_coverage --opcodes test/data/ptx-opcodes.txt \\\n"
          "#     --unsupported test/data/ptx-opcodes-unsupported.txt \\\n"
-         "#     --corpus test/data/ptx-corpus --update\n";
+         "#     --corpus test/data/ptx-corpus --corpus test/data/exec --update\n";
   for (const std::string &form : forms)
     out << form << "\n";
 }
@@ -123,7 +128,14 @@ int main(int argc, char **argv) {
       sys::fs::exists(unsupportedPath) ? readForms(unsupportedPath)
                                        : std::vector<std::string>{};
   std::set<std::string> known(knownList.begin(), knownList.end());
-  std::vector<cuport::tools::PtxText> corpus = readCorpus(corpusPath);
+  std::vector<cuport::tools::PtxText> corpus;
+  std::string corpusNames;
+  for (const std::string &directory : corpusPaths) {
+    std::vector<cuport::tools::PtxText> texts = readCorpus(directory);
+    corpus.insert(corpus.end(), std::make_move_iterator(texts.begin()),
+                  std::make_move_iterator(texts.end()));
+    corpusNames += (corpusNames.empty() ? "" : ", ") + directory;
+  }
   cuport::translate::FormScan scan = cuport::tools::scanPtxTexts(corpus);
   for (const std::string &problem : scan.otherProblems)
     outs() << "corpus problem: " << problem << "\n";
@@ -132,7 +144,7 @@ int main(int argc, char **argv) {
   std::vector<std::string> nowUnsupported, failures;
   std::set<std::string> listedSet(listed.begin(), listed.end());
   outs() << "PTX instruction forms of " << opcodesPath << "\nagainst "
-         << corpus.size() << " files of " << corpusPath << ":\n";
+         << corpus.size() << " files of " << corpusNames << ":\n";
   for (const std::string &form : listed) {
     auto found = scan.forms.find(form);
     std::string status;

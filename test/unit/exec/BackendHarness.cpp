@@ -82,7 +82,7 @@ backend::Module *BackendHarness::load(const std::string &ptx,
 backend::Status BackendHarness::launchPacked(
     backend::Kernel &kernel, backend::Dim3 grid, backend::Dim3 block,
     const std::vector<std::pair<const void *, size_t>> &values,
-    uint32_t dynamicSharedBytes) {
+    uint32_t dynamicSharedBytes, bool cooperative) {
   const backend::KernelInfo &info = kernel.info();
   if (values.size() != info.params.size())
     return backend::Status::InvalidValue;
@@ -98,6 +98,7 @@ backend::Status BackendHarness::launchPacked(
   params.block = block;
   params.dynamicSharedBytes = dynamicSharedBytes;
   params.args = buffer;
+  params.cooperative = cooperative;
   if (backend::Status status = queue_->launch(kernel, params);
       status != backend::Status::Success)
     return status;

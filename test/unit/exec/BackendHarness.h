@@ -72,6 +72,14 @@ public:
     return launchPacked(kernel, grid, block, values, dynamicSharedBytes);
   }
 
+  /// launch() as a cooperative launch (every block at once).
+  template <typename... Args>
+  backend::Status launchCooperative(backend::Kernel &kernel, backend::Dim3 grid,
+                                    backend::Dim3 block, const Args &...args) {
+    std::vector<std::pair<const void *, size_t>> values{{&args, sizeof(Args)}...};
+    return launchPacked(kernel, grid, block, values, 0, /*cooperative=*/true);
+  }
+
   ~BackendHarness();
 
 private:
@@ -79,7 +87,7 @@ private:
   backend::Status
   launchPacked(backend::Kernel &kernel, backend::Dim3 grid, backend::Dim3 block,
                const std::vector<std::pair<const void *, size_t>> &values,
-               uint32_t dynamicSharedBytes = 0);
+               uint32_t dynamicSharedBytes = 0, bool cooperative = false);
 
   void *plugin_ = nullptr;
   std::unique_ptr<backend::Backend> backend_;

@@ -206,7 +206,9 @@ TEST_F(ControlExec, DivergentActiveMaskIsRefusedNotRunWrongly) {
   // Warp collectives run, also under divergent control flow with a member
   // mask (WarpExecTest); __activemask() under thread-dependent control flow
   // (which lanes are "active" there) is refused, naming the kernel and
-  // the collective.
+  // the collective. (The __syncwarp after the join keeps the lanes that
+  // skip it alive; without it they would be lanes that exited, and
+  // activemask would name the others: SyncExecTest.)
   std::string why = refusal(std::string(kHeader) + R"(
 .visible .entry usesActiveMask(.param .u64 out)
 {
@@ -222,6 +224,7 @@ TEST_F(ControlExec, DivergentActiveMaskIsRefusedNotRunWrongly) {
 	add.s64 %rd3, %rd1, %rd3;
 	st.u32 [%rd3], %r2;
 $L__done:
+	bar.warp.sync -1;
 	ret;
 }
 )");
@@ -232,11 +235,15 @@ $L__done:
 
 TEST_F(ControlExec, NamedBarrierArriveIsRefusedNotRunWrongly) {
   // bar.arrive has no NVVM intrinsic: it is a call of __cuport_bar_arrive,
-  // which the CPU backend does not provide (yet).
+  // which the CPU lowering turns into a named-barrier arrival when its id
+  // and count are constants (SyncExecTest); a count known only at run time
+  // is refused.
   std::string why = refusal(std::string(kHeader) + R"(
-.visible .entry arrives(.param .u64 out)
+.visible .entry arrives(.param .u32 count)
 {
-	bar.arrive 1, 64;
+	.reg .b32 %r<2>;
+	ld.param.u32 %r1, [count];
+	bar.arrive 1, %r1;
 	ret;
 }
 )");

@@ -14,8 +14,10 @@
 // tiled matrix multiply with 2D blocks, a barrier under a block-uniform if,
 // dynamic shared memory across a barrier, a barrier in a loop whose trip
 // count is a kernel argument, 3D blocks, and a per-thread local array live
-// across barriers. A barrier under thread-dependent control flow must be
-// refused, naming the kernel.
+// across barriers. A barrier under thread-dependent control flow that
+// threads which go on to another barrier may skip must be refused, naming
+// the kernel (threads that skip it and then only run to the end are
+// threads that exit early: SyncExecTest).
 //
 //===----------------------------------------------------------------------===//
 #include "BackendHarness.h"
@@ -277,7 +279,7 @@ TEST_F(SharedBarrierExec, LocalArrayLiveAcrossBarriersIsPerThread) {
 const char *const kHeader = ".version 9.0\n.target sm_80\n.address_size 64\n";
 
 TEST_F(SharedBarrierExec, BarrierUnderThreadDependentIfIsRefused) {
-  // if (threadIdx.x < 16) __syncthreads();
+  // if (threadIdx.x < 16) __syncthreads();  ... __syncthreads();
   std::string why = refusal(std::string(kHeader) + R"(
 .visible .entry divergentBarrier(.param .u64 out)
 {
@@ -293,6 +295,7 @@ $L__skip:
 	mul.wide.u32 %rd2, %r1, 4;
 	add.s64 %rd3, %rd1, %rd2;
 	st.u32 [%rd3], %r1;
+	bar.sync 0;
 	ret;
 }
 )");
@@ -301,7 +304,7 @@ $L__skip:
 }
 
 TEST_F(SharedBarrierExec, BarrierInThreadDependentLoopIsRefused) {
-  // for (i = 0; i < threadIdx.x; ++i) __syncthreads();
+  // for (i = 0; i < threadIdx.x; ++i) __syncthreads();  __syncthreads();
   std::string why = refusal(std::string(kHeader) + R"(
 .visible .entry divergentLoopBarrier(.param .u64 out)
 {
@@ -316,6 +319,7 @@ $L__loop:
 	add.s32 %r2, %r2, 1;
 	bra.uni $L__loop;
 $L__done:
+	bar.sync 0;
 	ret;
 }
 )");

@@ -191,6 +191,53 @@ TEST(SyntheticImage, SelectionIgnoresSass) {
   EXPECT_TRUE((*chosen)->isPtx());
 }
 
+/// A relocatable unit holding PTX for `ptxArchs` and machine code for
+/// `elfArchs` (selection reads only the headers).
+Fatbinary relocatableUnit(std::vector<unsigned> ptxArchs, std::vector<unsigned> elfArchs) {
+  Fatbinary unit;
+  for (unsigned arch : ptxArchs) {
+    Entry entry;
+    entry.kind = std::uint16_t(EntryKind::Ptx);
+    entry.smArch = arch;
+    unit.entries.push_back(entry);
+  }
+  for (unsigned arch : elfArchs) {
+    Entry entry;
+    entry.kind = std::uint16_t(EntryKind::Elf);
+    entry.smArch = arch;
+    unit.entries.push_back(entry);
+  }
+  return unit;
+}
+
+// nvcc -rdc=true for virtual architectures only: every unit holds PTX only,
+// and the device link adds libcudadevrt's image (machine code for every
+// architecture, PTX for the newest only), which is left out.
+TEST(SyntheticImage, PtxOnlyRdcProgramLeavesOutTheDeviceRuntimeLibrary) {
+  RegisteredImage image;
+  image.wrapperVersion = kWrapperVersionLinked;
+  image.relocatable.push_back(relocatableUnit({75, 80, 121}, {}));
+  image.relocatable.push_back(relocatableUnit({75, 80, 121}, {}));
+  image.relocatable.push_back(relocatableUnit({121}, {75, 80, 86, 121}));
+  for (unsigned sm : {80u, 121u}) {
+    auto chosen = selectPtx(image, sm);
+    ASSERT_TRUE(chosen) << chosen.error();
+    ASSERT_EQ(chosen->size(), 2u) << "sm_" << sm;
+    EXPECT_EQ((*chosen)[0], &image.relocatable[0].entries[sm == 80 ? 1 : 2]);
+    EXPECT_EQ((*chosen)[1], &image.relocatable[1].entries[sm == 80 ? 1 : 2]);
+  }
+  // Units that all carry machine code are all needed: one without PTX for
+  // the device is still an error naming it.
+  RegisteredImage sassAndPtx;
+  sassAndPtx.wrapperVersion = kWrapperVersionLinked;
+  sassAndPtx.relocatable.push_back(relocatableUnit({75}, {75}));
+  sassAndPtx.relocatable.push_back(relocatableUnit({90}, {90}));
+  auto refused = selectPtx(sassAndPtx, 86);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().find("relocatable fatbinary 2 of 2"), std::string::npos)
+      << refused.error();
+}
+
 TEST(SyntheticImage, BackToBackWithPadding) {
   auto first = buildFatbinary({plainPtxEntry(kPtx, 75)});
   auto second = buildFatbinary({compressedPtxEntry(kPtx, Compression::Zstd)});

@@ -1741,3 +1741,376 @@ TEST_F(RuntimeCapture, PerThreadVariants) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Capture of the memory, pool, array and launch entries
+//===----------------------------------------------------------------------===//
+
+/// The node types of `graph` in creation order.
+std::vector<cudaGraphNodeType> typesOf(cudaGraph_t graph) {
+  std::vector<cudaGraphNodeType> types;
+  for (cudaGraphNode_t node : nodesOf(graph))
+    types.push_back(typeOf(node));
+  return types;
+}
+
+TEST_F(RuntimeCapture, PitchedCopiesAndSets) {
+  constexpr size_t kWidth = 10, kRows = 6; // ints per row, rows
+  int *pitched = nullptr;
+  size_t pitch = 0;
+  ASSERT_EQ(cudaMallocPitch(reinterpret_cast<void **>(&pitched), &pitch,
+                            kWidth * sizeof(int), kRows),
+            cudaSuccess);
+  cudaPitchedPtr volume{};
+  cudaExtent box = make_cudaExtent(8, 4, 3); // bytes, rows, slices
+  ASSERT_EQ(cudaMalloc3D(&volume, box), cudaSuccess);
+  char *copyOfVolume = nullptr;
+  ASSERT_EQ(cudaMalloc(&copyOfVolume, 8 * 4 * 3), cudaSuccess);
+  std::vector<int> source(kWidth * kRows), grid(kWidth * kRows, -1);
+  std::vector<char> slices(8 * 4 * 3, 0);
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  ASSERT_EQ(cudaMemset2DAsync(pitched, pitch, 0, kWidth * sizeof(int), kRows, stream),
+            cudaSuccess);
+  // Columns 2..7 of every row from the host (read when the graph runs).
+  ASSERT_EQ(cudaMemcpy2DAsync(pitched + 2, pitch, source.data() + 2, kWidth * sizeof(int),
+                              6 * sizeof(int), kRows, cudaMemcpyHostToDevice, stream),
+            cudaSuccess);
+  ASSERT_EQ(cudaMemcpy2DAsync(grid.data(), kWidth * sizeof(int), pitched, pitch,
+                              kWidth * sizeof(int), kRows, cudaMemcpyDeviceToHost, stream),
+            cudaSuccess);
+  ASSERT_EQ(cudaMemset3DAsync(volume, 7, box, stream), cudaSuccess);
+  cudaMemcpy3DPeerParms peer{};
+  peer.srcPtr = volume;
+  peer.dstPtr = make_cudaPitchedPtr(copyOfVolume, 8, 8, 4);
+  peer.extent = box;
+  ASSERT_EQ(cudaMemcpy3DPeerAsync(&peer, stream), cudaSuccess);
+  cudaMemcpy3DParms down{};
+  down.srcPtr = make_cudaPitchedPtr(copyOfVolume, 8, 8, 4);
+  down.dstPtr = make_cudaPitchedPtr(slices.data(), 8, 8, 4);
+  down.extent = box;
+  down.kind = cudaMemcpyDeviceToHost;
+  ASSERT_EQ(cudaMemcpy3DAsync(&down, stream), cudaSuccess);
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess);
+  EXPECT_EQ(grid, std::vector<int>(kWidth * kRows, -1)) << "nothing ran yet";
+
+  std::vector<cudaGraphNodeType> types = typesOf(graph);
+  // The 3D set is one memset node per slice.
+  std::vector<cudaGraphNodeType> expected = {
+      cudaGraphNodeTypeMemset, cudaGraphNodeTypeMemcpy, cudaGraphNodeTypeMemcpy,
+      cudaGraphNodeTypeMemset, cudaGraphNodeTypeMemset, cudaGraphNodeTypeMemset,
+      cudaGraphNodeTypeMemcpy, cudaGraphNodeTypeMemcpy};
+  EXPECT_EQ(types, expected);
+  EXPECT_EQ(edgeCount(graph), expected.size() - 1) << "a chain";
+
+  for (size_t i = 0; i < source.size(); ++i)
+    source[i] = int(i) + 100;
+  run(graph, 1, stream);
+  for (size_t row = 0; row < kRows; ++row)
+    for (size_t column = 0; column < kWidth; ++column) {
+      int want = column >= 2 && column < 8 ? int(row * kWidth + column) + 100 : 0;
+      EXPECT_EQ(grid[row * kWidth + column], want) << row << "," << column;
+    }
+  EXPECT_EQ(slices, std::vector<char>(8 * 4 * 3, 7));
+
+  // Synchronous pitched copies are unsafe during a global capture.
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  EXPECT_EQ(cudaMemcpy2D(grid.data(), kWidth * sizeof(int), pitched, pitch,
+                         kWidth * sizeof(int), kRows, cudaMemcpyDeviceToHost),
+            cudaErrorStreamCaptureUnsupported);
+  cudaGraph_t invalid = nullptr;
+  EXPECT_EQ(cudaStreamEndCapture(stream, &invalid), cudaErrorStreamCaptureInvalidated);
+
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+  EXPECT_EQ(cudaFree(pitched), cudaSuccess);
+  EXPECT_EQ(cudaFree(volume.ptr), cudaSuccess);
+  EXPECT_EQ(cudaFree(copyOfVolume), cudaSuccess);
+}
+
+TEST_F(RuntimeCapture, ArrayCopies) {
+  constexpr size_t kWidth = 8, kHeight = 4;
+  cudaChannelFormatDesc format = cudaCreateChannelDesc<float>();
+  cudaArray_t array = nullptr;
+  ASSERT_EQ(cudaMallocArray(&array, &format, kWidth, kHeight), cudaSuccess);
+  std::vector<float> input(kWidth * kHeight), output(kWidth * kHeight, -1.0f);
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy2DToArrayAsync(array, 0, 0, input.data(), kWidth * sizeof(float),
+                                     kWidth * sizeof(float), kHeight,
+                                     cudaMemcpyHostToDevice, stream),
+            cudaSuccess);
+  // Rows 1..2 of the array back, through cudaMemcpy3DAsync.
+  cudaMemcpy3DParms back{};
+  back.srcArray = array;
+  back.srcPos = make_cudaPos(0, 1, 0);
+  back.dstPtr = make_cudaPitchedPtr(output.data(), kWidth * sizeof(float), kWidth, 2);
+  back.extent = make_cudaExtent(kWidth, 2, 1);
+  back.kind = cudaMemcpyDeviceToHost;
+  ASSERT_EQ(cudaMemcpy3DAsync(&back, stream), cudaSuccess);
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess);
+  EXPECT_EQ(typesOf(graph), (std::vector<cudaGraphNodeType>{cudaGraphNodeTypeMemcpy,
+                                                            cudaGraphNodeTypeMemcpy}));
+  for (size_t i = 0; i < input.size(); ++i)
+    input[i] = float(i) * 0.5f;
+  run(graph, 1, stream);
+  for (size_t i = 0; i < 2 * kWidth; ++i)
+    EXPECT_EQ(output[i], float(i + kWidth) * 0.5f) << i;
+  EXPECT_EQ(output[2 * kWidth], -1.0f) << "only two rows";
+
+  // A synchronous array copy during a global capture is unsafe.
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  EXPECT_EQ(cudaMemcpy2DToArray(array, 0, 0, input.data(), kWidth * sizeof(float),
+                                kWidth * sizeof(float), kHeight, cudaMemcpyHostToDevice),
+            cudaErrorStreamCaptureUnsupported);
+  cudaGraph_t invalid = nullptr;
+  EXPECT_EQ(cudaStreamEndCapture(stream, &invalid), cudaErrorStreamCaptureInvalidated);
+
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
+}
+
+TEST_F(RuntimeGraph, MemcpyNodesWithArrays) {
+  constexpr size_t kWidth = 16, kHeight = 2;
+  cudaChannelFormatDesc format = cudaCreateChannelDesc<int>();
+  cudaArray_t array = nullptr, other = nullptr;
+  ASSERT_EQ(cudaMallocArray(&array, &format, kWidth, kHeight), cudaSuccess);
+  ASSERT_EQ(cudaMallocArray(&other, &format, kWidth, kHeight), cudaSuccess);
+  std::vector<int> input(kWidth * kHeight);
+  for (size_t i = 0; i < input.size(); ++i)
+    input[i] = int(i) * 3;
+
+  // device (linear) -> array -> device, as two nodes.
+  ASSERT_EQ(cudaMemcpy(device, input.data(), input.size() * sizeof(int),
+                       cudaMemcpyHostToDevice),
+            cudaSuccess);
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  cudaMemcpy3DParms in{};
+  in.srcPtr = make_cudaPitchedPtr(device, kWidth * sizeof(int), kWidth, kHeight);
+  in.dstArray = array;
+  in.extent = make_cudaExtent(kWidth, kHeight, 1);
+  in.kind = cudaMemcpyDeviceToDevice;
+  cudaGraphNode_t toArray = nullptr, fromArray = nullptr;
+  ASSERT_EQ(cudaGraphAddMemcpyNode(&toArray, graph, nullptr, 0, &in), cudaSuccess);
+  cudaMemcpy3DParms out{};
+  out.srcArray = array;
+  out.dstPtr = make_cudaPitchedPtr(device + kCount / 2, kWidth * sizeof(int), kWidth,
+                                   kHeight);
+  out.extent = make_cudaExtent(kWidth, kHeight, 1);
+  out.kind = cudaMemcpyDeviceToDevice;
+  ASSERT_EQ(cudaGraphAddMemcpyNode(&fromArray, graph, &toArray, 1, &out), cudaSuccess);
+  cudaMemcpy3DParms reported{};
+  ASSERT_EQ(cudaGraphMemcpyNodeGetParams(fromArray, &reported), cudaSuccess);
+  EXPECT_EQ(reported.srcArray, array) << "the node keeps the array";
+
+  // Bad array parameters: unknown array, both sides on one end, out of range.
+  cudaMemcpy3DParms bad = out;
+  bad.srcArray = reinterpret_cast<cudaArray_t>(&bad);
+  cudaGraphNode_t ignored = nullptr;
+  EXPECT_EQ(cudaGraphAddMemcpyNode(&ignored, graph, nullptr, 0, &bad),
+            cudaErrorInvalidResourceHandle);
+  bad = out;
+  bad.srcPtr = in.srcPtr;
+  EXPECT_EQ(cudaGraphAddMemcpyNode(&ignored, graph, nullptr, 0, &bad),
+            cudaErrorInvalidValue);
+  bad = out;
+  bad.extent = make_cudaExtent(kWidth + 1, kHeight, 1);
+  EXPECT_EQ(cudaGraphAddMemcpyNode(&ignored, graph, nullptr, 0, &bad),
+            cudaErrorInvalidValue);
+
+  cudaGraphExec_t exec = nullptr;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(nullptr), cudaSuccess);
+  std::vector<int> result = readBack(device + kCount / 2, input.size());
+  EXPECT_EQ(result, input);
+
+  // The exec's copy now reads the other array (zeroed through a copy).
+  std::vector<int> zeros(kWidth * kHeight, 0);
+  ASSERT_EQ(cudaMemcpy2DToArray(other, 0, 0, zeros.data(), kWidth * sizeof(int),
+                                kWidth * sizeof(int), kHeight, cudaMemcpyHostToDevice),
+            cudaSuccess);
+  cudaMemcpy3DParms fromOther = out;
+  fromOther.srcArray = other;
+  ASSERT_EQ(cudaGraphExecMemcpyNodeSetParams(exec, fromArray, &fromOther), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(nullptr), cudaSuccess);
+  EXPECT_EQ(readBack(device + kCount / 2, input.size()), zeros);
+  // And the graph's node back to the first array (a new exec sees it).
+  ASSERT_EQ(cudaGraphMemcpyNodeSetParams(fromArray, &out), cudaSuccess);
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  run(graph);
+  EXPECT_EQ(readBack(device + kCount / 2, input.size()), input);
+
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(other), cudaSuccess);
+}
+
+TEST_F(RuntimeCapture, StreamOrderedAllocationBecomesMemoryNodes) {
+  std::vector<int> output(kCount, -1);
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+  cudaMemPool_t pool = nullptr;
+  ASSERT_EQ(cudaDeviceGetDefaultMemPool(&pool, 0), cudaSuccess);
+
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  int *scratch = nullptr, *second = nullptr;
+  ASSERT_EQ(cudaMallocAsync(reinterpret_cast<void **>(&scratch), kBytes, stream),
+            cudaSuccess);
+  ASSERT_NE(scratch, nullptr) << "the address is fixed when the node is made";
+  ASSERT_EQ(cudaMallocFromPoolAsync(reinterpret_cast<void **>(&second), kBytes, pool,
+                                    stream),
+            cudaSuccess);
+  ASSERT_NE(second, nullptr);
+  ASSERT_EQ(cudaMemsetAsync(scratch, 0, kBytes, stream), cudaSuccess);
+  ASSERT_EQ(launch(addKernel(), scratch, 5, stream), cudaSuccess);
+  ASSERT_EQ(cudaMemcpyAsync(second, scratch, kBytes, cudaMemcpyDeviceToDevice, stream),
+            cudaSuccess);
+  ASSERT_EQ(
+      cudaMemcpyAsync(output.data(), second, kBytes, cudaMemcpyDeviceToHost, stream),
+      cudaSuccess);
+  ASSERT_EQ(cudaFreeAsync(scratch, stream), cudaSuccess);
+  ASSERT_EQ(cudaFreeAsync(second, stream), cudaSuccess);
+  // Memory from outside the graph has no free node.
+  EXPECT_EQ(cudaFreeAsync(device, stream), cudaErrorInvalidValue);
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess);
+
+  std::vector<cudaGraphNode_t> nodes = nodesOf(graph);
+  ASSERT_EQ(nodes.size(), 8u);
+  EXPECT_EQ(typeOf(nodes[0]), cudaGraphNodeTypeMemAlloc);
+  EXPECT_EQ(typeOf(nodes[1]), cudaGraphNodeTypeMemAlloc);
+  EXPECT_EQ(typeOf(nodes[6]), cudaGraphNodeTypeMemFree);
+  EXPECT_EQ(typeOf(nodes[7]), cudaGraphNodeTypeMemFree);
+  cudaMemAllocNodeParams alloc{};
+  ASSERT_EQ(cudaGraphMemAllocNodeGetParams(nodes[0], &alloc), cudaSuccess);
+  EXPECT_EQ(alloc.dptr, scratch);
+  EXPECT_EQ(alloc.bytesize, kBytes);
+  EXPECT_EQ(alloc.poolProps.location.type, cudaMemLocationTypeDevice);
+  EXPECT_EQ(alloc.poolProps.location.id, 0);
+  void *freed = nullptr;
+  ASSERT_EQ(cudaGraphMemFreeNodeGetParams(nodes[7], &freed), cudaSuccess);
+  EXPECT_EQ(freed, second);
+
+  run(graph, 2, stream);
+  EXPECT_EQ(output, std::vector<int>(kCount, 5)) << "set, then added, every launch";
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+}
+
+TEST_F(RuntimeCapture, PrefetchLaunchExAndCooperativeLaunch) {
+  int *managed = nullptr;
+  ASSERT_EQ(cudaMallocManaged(&managed, kBytes), cudaSuccess);
+  for (int i = 0; i < kCount; ++i)
+    managed[i] = i;
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  cudaMemLocation location{cudaMemLocationTypeDevice, 0};
+  ASSERT_EQ(cudaMemPrefetchAsync(managed, kBytes, location, 0, stream), cudaSuccess);
+  // cudaLaunchKernelExC: managed[i] += 4.
+  int *data = managed, value = 4, n = kCount;
+  void *args[] = {&data, &value, &n};
+  cudaLaunchConfig_t config{};
+  config.gridDim = dim3(kCount / 128);
+  config.blockDim = dim3(128);
+  config.stream = stream;
+  ASSERT_EQ(cudaLaunchKernelExC(&config, addKernel(), args), cudaSuccess);
+  // A cooperative launch: managed[i] *= 2, a kernel node that keeps the
+  // cooperative attribute.
+  value = 2;
+  ASSERT_EQ(cudaLaunchCooperativeKernel(mulKernel(), dim3(kCount / 128), dim3(128), args,
+                                        0, stream),
+            cudaSuccess);
+  // A cooperative grid larger than the device holds is refused as outside.
+  EXPECT_EQ(cudaLaunchCooperativeKernel(mulKernel(), dim3(1u << 30), dim3(128), args, 0,
+                                        stream),
+            cudaErrorCooperativeLaunchTooLarge);
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess);
+  EXPECT_EQ(managed[3], 3) << "nothing ran yet";
+
+  std::vector<cudaGraphNode_t> nodes = nodesOf(graph);
+  ASSERT_EQ(nodes.size(), 3u);
+  EXPECT_EQ(typeOf(nodes[0]), cudaGraphNodeTypeEmpty) << "a prefetch orders nothing here";
+  EXPECT_EQ(typeOf(nodes[1]), cudaGraphNodeTypeKernel);
+  EXPECT_EQ(typeOf(nodes[2]), cudaGraphNodeTypeKernel);
+  cudaLaunchAttributeValue cooperative{};
+  ASSERT_EQ(cudaGraphKernelNodeGetAttribute(nodes[2], cudaLaunchAttributeCooperative,
+                                            &cooperative),
+            cudaSuccess);
+  EXPECT_EQ(cooperative.cooperative, 1);
+  ASSERT_EQ(cudaGraphKernelNodeGetAttribute(nodes[1], cudaLaunchAttributeCooperative,
+                                            &cooperative),
+            cudaSuccess);
+  EXPECT_EQ(cooperative.cooperative, 0);
+
+  run(graph, 1, stream);
+  for (int i = 0; i < kCount; ++i)
+    ASSERT_EQ(managed[i], (i + 4) * 2) << i;
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+  EXPECT_EQ(cudaFree(managed), cudaSuccess);
+}
+
+TEST_F(RuntimeCapture, StreamQueriesAndAttributesAreLegal) {
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreateWithPriority(&stream, cudaStreamNonBlocking, -1), cudaSuccess);
+  unsigned long long idBefore = 0;
+  ASSERT_EQ(cudaStreamGetId(stream, &idBefore), cudaSuccess);
+
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  unsigned long long id = 0;
+  EXPECT_EQ(cudaStreamGetId(stream, &id), cudaSuccess);
+  EXPECT_EQ(id, idBefore);
+  int deviceOrdinal = -1, priority = 99;
+  unsigned flags = 99;
+  EXPECT_EQ(cudaStreamGetDevice(stream, &deviceOrdinal), cudaSuccess);
+  EXPECT_EQ(deviceOrdinal, 0);
+  EXPECT_EQ(cudaStreamGetPriority(stream, &priority), cudaSuccess);
+  EXPECT_EQ(priority, -1);
+  EXPECT_EQ(cudaStreamGetFlags(stream, &flags), cudaSuccess);
+  EXPECT_EQ(flags, unsigned(cudaStreamNonBlocking));
+  cudaLaunchAttributeValue value{};
+  value.syncPolicy = cudaSyncPolicyBlockingSync;
+  EXPECT_EQ(cudaStreamSetAttribute(stream, cudaLaunchAttributeSynchronizationPolicy,
+                                   &value),
+            cudaSuccess);
+  cudaLaunchAttributeValue read{};
+  EXPECT_EQ(cudaStreamGetAttribute(stream, cudaLaunchAttributeSynchronizationPolicy,
+                                   &read),
+            cudaSuccess);
+  EXPECT_EQ(read.syncPolicy, cudaSyncPolicyBlockingSync);
+  EXPECT_EQ(captureStatus(stream), cudaStreamCaptureStatusActive) << "still capturing";
+  ASSERT_EQ(launch(addKernel(), device, 1, stream), cudaSuccess);
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess);
+  EXPECT_EQ(nodesOf(graph).size(), 1u);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+
+  // Batched copies are not captured: the capture is invalidated.
+  std::vector<int> host(kCount, 1);
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  void *dsts[] = {device};
+  const void *srcs[] = {host.data()};
+  size_t sizes[] = {kBytes};
+  cudaMemcpyAttributes attributes{};
+  attributes.srcAccessOrder = cudaMemcpySrcAccessOrderStream;
+  size_t attributeIndex = 0;
+  EXPECT_EQ(cudaMemcpyBatchAsync(dsts, srcs, sizes, 1, &attributes, &attributeIndex, 1,
+                                 stream),
+            cudaErrorStreamCaptureUnsupported);
+  EXPECT_EQ(cudaStreamEndCapture(stream, &graph), cudaErrorStreamCaptureInvalidated);
+  EXPECT_EQ(readBack(), std::vector<int>(kCount, 0)) << "the batch did not run";
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+}

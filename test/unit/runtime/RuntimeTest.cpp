@@ -360,13 +360,12 @@ TEST_F(RuntimeError, ErrorName) {
 }
 
 TEST_F(RuntimeError, NotSupportedEntryReturnsErrorAndSetsLastError) {
-  // Inter-process memory handles: no cuport backend shares memory across
-  // processes, so this stays a not-supported entry.
-  cudaIpcMemHandle_t handle;
-  int local = 0;
-  EXPECT_EQ(cudaIpcGetMemHandle(&handle, &local), cudaErrorNotSupported);
+  // Graphics interoperability: no cuport backend has a graphics API, so this
+  // stays a not-supported entry.
+  cudaGraphicsResource_t resource = nullptr;
+  EXPECT_EQ(cudaGraphicsResourceSetMapFlags(resource, 0), cudaErrorNotSupported);
   EXPECT_EQ(cudaGetLastError(), cudaErrorNotSupported);
-  EXPECT_EQ(cudaIpcGetMemHandle(&handle, &local), cudaErrorNotSupported)
+  EXPECT_EQ(cudaGraphicsResourceSetMapFlags(resource, 0), cudaErrorNotSupported)
       << "stable on repeat";
 }
 
