@@ -814,6 +814,10 @@ TEST_F(RuntimeThreads, StreamOrderUnderLoad) {
   ASSERT_EQ(cudaMalloc(&errors, kThreads * sizeof(unsigned)), cudaSuccess);
   ASSERT_EQ(cudaMemset(cells, 0, kThreads * sizeof(unsigned)), cudaSuccess);
   ASSERT_EQ(cudaMemset(errors, 0, kThreads * sizeof(unsigned)), cudaSuccess);
+  // cudaMemset may return before the fill ran, and non-blocking streams do
+  // not wait for the legacy stream: without this the first launches could
+  // race the fills.
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
   std::vector<cudaError_t> results(kThreads, cudaSuccess);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
