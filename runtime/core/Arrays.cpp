@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "core/Arrays.h"
 
+#include "core/Graph.h"
+
 #include "core/Runtime.h"
 #include "core/Streams.h"
 #include "core/TextureObjects.h"
@@ -361,9 +363,14 @@ cudaError_t copyRegion(const CopySide &dst, const CopySide &src, size_t widthByt
                        size_t height, size_t depth, cudaStream_t stream, bool async) {
   if (widthBytes == 0 || height == 0 || depth == 0)
     return cudaSuccess;
+  if (!async)
+    if (cudaError_t error = checkCaptureSafe())
+      return error;
   StreamTarget target;
-  if (cudaError_t error = resolveStream(stream, &target))
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
     return error;
+  if (target.capture) // a memcpy node between the storages
+    return captureMemcpy(target, copyRegionParams(dst, src, widthBytes, height, depth));
   if (cudaError_t error = target.device->sticky)
     return error;
   if (cudaError_t error = orderSubmission(target))

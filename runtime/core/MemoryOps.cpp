@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 #include "core/MemoryOps.h"
 
+#include "core/Graph.h"
 #include "core/ManagedRanges.h"
 #include "core/MemoryPool.h"
 #include "core/Streams.h"
@@ -120,6 +121,63 @@ cudaError_t submitCopy(std::unique_ptr<CopyJob> job, const StreamTarget &target)
   return toCudaError(status);
 }
 
+/// One slice (or all of them) of a strided region as a pitched pointer.
+cudaPitchedPtr pitchedOf(const StridedRegion &region, size_t width, size_t rows) {
+  return cudaPitchedPtr{region.base, region.pitch ? region.pitch : width, width,
+                             rows};
+}
+
+/// Rows per slice of `region` when its slice pitch is a whole number of
+/// rows (0 when it is not: each slice then needs a node of its own).
+size_t rowsPerSlice(const StridedRegion &region, const StridedCopy &copy) {
+  if (copy.depth == 1)
+    return copy.height;
+  if (!region.pitch || region.slicePitch % region.pitch)
+    return 0;
+  return region.slicePitch / region.pitch;
+}
+
+/// A copy on a capturing stream becomes a memcpy node (one per slice when
+/// a slice pitch is not a whole number of rows).
+cudaError_t captureStridedCopy(const StreamTarget &target, const StridedCopy &copy,
+                               cudaMemcpyKind kind) {
+  if (copy.captureSource)
+    return cudaErrorStreamCaptureUnsupported; // read during the call: not a node
+  size_t dstRows = rowsPerSlice(copy.dst, copy), srcRows = rowsPerSlice(copy.src, copy);
+  bool whole = dstRows && srcRows;
+  for (size_t z = 0; z < (whole ? 1 : copy.depth); ++z) {
+    cudaMemcpy3DParms params{};
+    StridedRegion dst = copy.dst, src = copy.src;
+    dst.base = static_cast<std::byte *>(dst.base) + z * dst.slicePitch;
+    src.base = static_cast<std::byte *>(src.base) + z * src.slicePitch;
+    params.dstPtr = pitchedOf(dst, copy.width, whole ? dstRows : copy.height);
+    params.srcPtr = pitchedOf(src, copy.width, whole ? srcRows : copy.height);
+    params.extent = cudaExtent{copy.width, copy.height, whole ? copy.depth : 1};
+    params.kind = kind;
+    if (cudaError_t error = captureMemcpy(target, params))
+      return error;
+  }
+  return cudaSuccess;
+}
+
+/// A fill on a capturing stream becomes memset nodes: one for a 2D fill,
+/// one per slice for a 3D one.
+cudaError_t captureStridedFill(const StreamTarget &target, const StridedRegion &region,
+                               int value, size_t width, size_t height, size_t depth) {
+  for (size_t z = 0; z < depth; ++z) {
+    cudaMemsetParams params{};
+    params.dst = static_cast<std::byte *>(region.base) + z * region.slicePitch;
+    params.pitch = region.pitch ? region.pitch : width;
+    params.value = static_cast<unsigned>(value) & 0xFFu;
+    params.elementSize = 1;
+    params.width = width;
+    params.height = height;
+    if (cudaError_t error = captureMemset(target, params))
+      return error;
+  }
+  return cudaSuccess;
+}
+
 } // namespace
 
 cudaError_t prepareStream(cudaStream_t stream, StreamTarget *target) {
@@ -183,8 +241,17 @@ cudaError_t copyStrided(const StridedCopy &copy, cudaMemcpyKind kind,
     return cudaSuccess;
   bool dstDevice = false, srcDevice = false;
   copySides(kind, copy.dst.base, copy.src.base, &dstDevice, &srcDevice);
+  if (!async)
+    if (cudaError_t error = checkCaptureSafe())
+      return error;
   StreamTarget target;
-  if (cudaError_t error = prepareStream(stream, &target))
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
+    return error;
+  if (target.capture)
+    return captureStridedCopy(target, copy, kind);
+  if (cudaError_t error = target.device->sticky)
+    return error;
+  if (cudaError_t error = orderSubmission(target))
     return error;
 
   bool pageableSource = !srcDevice && !isPinnedHost(copy.src.base);
@@ -218,7 +285,13 @@ cudaError_t fillStrided(const StridedRegion &region, int value, size_t width,
                  /*isDevice=*/true))
     return cudaErrorInvalidValue;
   StreamTarget target;
-  if (cudaError_t error = prepareStream(stream, &target))
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
+    return error;
+  if (target.capture)
+    return captureStridedFill(target, region, value, width, height, depth);
+  if (cudaError_t error = target.device->sticky)
+    return error;
+  if (cudaError_t error = orderSubmission(target))
     return error;
   backend::Queue &queue = *target.queue;
   auto byte = static_cast<uint8_t>(value);
@@ -258,6 +331,8 @@ cudaError_t fillStrided(const StridedRegion &region, int value, size_t width,
 cudaError_t allocateMemory(void **out, size_t size, MemoryKind kind, unsigned flags) {
   if (!out)
     return cudaErrorInvalidValue;
+  if (cudaError_t error = checkCaptureSafe())
+    return error;
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return error;
@@ -283,6 +358,11 @@ cudaError_t allocateMemory(void **out, size_t size, MemoryKind kind, unsigned fl
 cudaError_t releaseMemory(void *pointer, unsigned kinds) {
   if (!pointer)
     return cudaSuccess;
+  if (cudaError_t error = checkCaptureSafe())
+    return error;
+  if (cudaError_t result;
+      (kinds & kindBit(MemoryKind::Device)) && freeGraphAllocation(pointer, &result))
+    return result;
   // cudaMallocAsync memory may be freed by cudaFree too.
   if (cudaError_t error;
       (kinds & kindBit(MemoryKind::Device)) && freePoolBlock(pointer, &error))

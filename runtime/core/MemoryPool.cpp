@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "core/MemoryPool.h"
 
+#include "core/Graph.h"
+
 #include "core/Runtime.h"
 #include "core/Streams.h"
 
@@ -442,12 +444,14 @@ void MemoryPools::resetDevice(const Device &device) {
 cudaError_t mallocAsync(void **out, size_t bytes, MemoryPool *pool,
                         cudaStream_t stream) {
   StreamTarget target;
-  if (cudaError_t error = resolveStream(stream, &target))
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
     return error;
   if (target.device->sticky != cudaSuccess)
     return target.device->sticky;
   if (!pool)
     pool = memoryPools().currentPool(*target.device);
+  if (target.capture) // a memory allocation node, as in CUDA
+    return captureMemAlloc(target, bytes, pool->device().ordinal, out);
   return pool->allocate(bytes, target.queue, out);
 }
 
@@ -467,8 +471,10 @@ struct ReleaseAllocation {
 
 cudaError_t freeAsync(void *pointer, cudaStream_t stream) {
   StreamTarget target;
-  if (cudaError_t error = resolveStream(stream, &target))
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
     return error;
+  if (target.capture) // a memory free node
+    return captureMemFree(target, pointer);
   if (cudaError_t error = orderSubmission(target))
     return error;
   if (std::shared_ptr<MemoryPool> pool = memoryPools().owner(pointer)) {
@@ -483,6 +489,9 @@ cudaError_t freeAsync(void *pointer, cudaStream_t stream) {
         },
         closure));
   }
+  // Memory of a graph's allocation node: freed as cudaFree frees it.
+  if (cudaError_t result; freeGraphAllocation(pointer, &result))
+    return result;
   // cudaMalloc memory: freed when the stream reaches the free.
   std::optional<Allocation> allocation =
       Runtime::instance().allocations().find(pointer);

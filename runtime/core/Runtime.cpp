@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "core/Runtime.h"
 
+#include "core/Graph.h"
 #include "core/Arrays.h"
 #include "core/IpcEvents.h"
 #include "core/MemoryPool.h"
@@ -151,6 +152,7 @@ void Runtime::resetDevice(Device &device) {
   device.drain();
   for (Stream *stream : liveStreams().takeIf(
            [&](Stream *stream) { return stream->device == &device; })) {
+    forgetStreamCapture(stream);
     device.backend->destroyEvent(stream->orderEvent);
     device.backend->destroyQueue(stream->queue);
     delete stream;
@@ -175,6 +177,7 @@ void Runtime::resetDevice(Device &device) {
       managedRanges().forget(reinterpret_cast<void *>(allocation.base), allocation.size);
     device.backend->release(reinterpret_cast<void *>(allocation.base), allocation.kind);
   }
+  forgetGraphAllocations(device); // released with the allocations above
   modules_.resetDevice(device);
   device.resetContextState();
 }

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "core/Streams.h"
 
+#include "core/Graph.h"
 #include "core/Runtime.h"
 
 #include <atomic>
@@ -26,7 +27,7 @@ HandleSet<Event> &liveEvents() {
   return *events;
 }
 
-cudaError_t resolveStream(cudaStream_t handle, StreamTarget *out) {
+cudaError_t lookupStream(cudaStream_t handle, StreamTarget *out) {
   if (handle == nullptr || handle == cudaStreamLegacy ||
       handle == cudaStreamPerThread) {
     // The per-thread default stream is not separate yet: it behaves as the
@@ -45,6 +46,22 @@ cudaError_t resolveStream(cudaStream_t handle, StreamTarget *out) {
   auto *stream = reinterpret_cast<Stream *>(handle);
   *out = {stream->device, stream, stream->queue};
   return cudaSuccess;
+}
+
+cudaError_t resolveStream(cudaStream_t handle, StreamTarget *out) {
+  if (cudaError_t error = lookupStream(handle, out))
+    return error;
+  if (activeCaptures.load(std::memory_order_acquire) == 0)
+    return cudaSuccess;
+  return refuseCapture(*out);
+}
+
+cudaError_t resolveStreamForCapture(cudaStream_t handle, StreamTarget *out) {
+  if (cudaError_t error = lookupStream(handle, out))
+    return error;
+  if (activeCaptures.load(std::memory_order_acquire) == 0)
+    return cudaSuccess;
+  return attachCapture(out);
 }
 
 cudaError_t orderSubmission(const StreamTarget &target) {

@@ -25,6 +25,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <memory>
 #include <mutex>
 #include <unordered_set>
 #include <vector>
@@ -32,6 +33,8 @@
 namespace cuport::rt {
 
 struct Device;
+struct StreamCapture;
+struct CapturedRecord;
 
 struct Stream {
   Device *device = nullptr;
@@ -40,6 +43,8 @@ struct Stream {
   int priority = 0;
   /// Recorded on this stream when the legacy stream must wait for it.
   backend::Event *orderEvent = nullptr;
+  /// Set while the stream captures (core/Graph.h; guarded by graphMutex()).
+  StreamCapture *capture = nullptr;
   unsigned long long id = 0; ///< cudaStreamGetId
   /// cudaStreamSetAttribute's values (stored and returned; the priority is
   /// `priority` above). Guarded by attributeMutex.
@@ -60,6 +65,8 @@ struct Event {
   /// cudaEventInterprocess: the state shared with other processes
   /// (core/IpcEvents.h).
   struct IpcEventState *ipc = nullptr;
+  /// Set while the latest record was captured into a graph (core/Graph.h).
+  std::shared_ptr<CapturedRecord> captured;
 };
 
 /// The set of live handles of one kind.
@@ -107,11 +114,26 @@ struct StreamTarget {
   Device *device = nullptr;
   Stream *stream = nullptr; ///< nullptr: the legacy default stream
   backend::Queue *queue = nullptr;
+  /// Set by resolveStreamForCapture when the stream captures: the
+  /// operation becomes a graph node (core/Graph.h) instead of running.
+  StreamCapture *capture = nullptr;
 };
 
 /// Resolves a stream handle (0, cudaStreamLegacy, cudaStreamPerThread or a
-/// created stream) for the calling thread's current device.
+/// created stream) for the calling thread's current device, to submit work.
+/// A capturing stream is refused (cudaErrorStreamCaptureUnsupported, the
+/// capture is invalidated), as is the legacy stream while a blocking stream
+/// of the device captures (cudaErrorStreamCaptureImplicit): operations that
+/// can be captured use resolveStreamForCapture instead.
 cudaError_t resolveStream(cudaStream_t handle, StreamTarget *out);
+
+/// resolveStream for operations that can be captured: a capturing stream
+/// resolves with `out->capture` set, and the caller adds a graph node.
+cudaError_t resolveStreamForCapture(cudaStream_t handle, StreamTarget *out);
+
+/// Only looks the handle up (queries of a stream's properties, legal
+/// during capture).
+cudaError_t lookupStream(cudaStream_t handle, StreamTarget *out);
 
 /// Applies the legacy-stream ordering before work is submitted to `target`.
 cudaError_t orderSubmission(const StreamTarget &target);

@@ -17,6 +17,7 @@
 #include "entry/Entry.h"
 
 #include "core/DeviceProperties.h"
+#include "core/Graph.h"
 #include "core/MemoryPool.h"
 
 #include <algorithm>
@@ -62,6 +63,8 @@ CUPORT_EXPORT cudaError_t cudaGetDevice(int *device) {
 
 CUPORT_EXPORT cudaError_t cudaDeviceSynchronize(void) {
   CUPORT_API_ENTRY(cudaDeviceSynchronize);
+  if (cudaError_t error = checkCaptureSafe())
+    return recordError(error);
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return recordError(error);

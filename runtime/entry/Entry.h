@@ -19,6 +19,9 @@
 #include <crt/cuport_registration.h>
 #include <cuda_runtime_api.h>
 
+#include <cstddef>
+#include <vector>
+
 /// Exported from libcudart.so.13 (the library is built with hidden
 /// visibility; the version script lists the same names).
 #define CUPORT_EXPORT extern "C" __attribute__((visibility("default")))
@@ -31,6 +34,20 @@ namespace cuport::rt {
 cudaError_t launchKernel(KernelRecord &kernel, dim3 grid, dim3 block,
                          void **args, size_t sharedMem, cudaStream_t stream,
                          bool cooperative = false);
+
+/// A launch checked against the current device's limits, with its
+/// arguments packed by the kernel's parameter layout (launches and graph
+/// kernel nodes).
+struct PreparedLaunch {
+  Device *device = nullptr;
+  backend::Kernel *kernel = nullptr;
+  std::vector<std::byte> args;
+
+  /// Where each parameter starts in `args`.
+  std::vector<uint32_t> offsets() const;
+};
+cudaError_t prepareLaunch(KernelRecord &record, dim3 grid, dim3 block,
+                          void **args, size_t sharedMem, PreparedLaunch *out);
 
 /// A kernel as the cudaFunc* and cudaOccupancy* entries see it: loaded on
 /// the calling thread's current device, like a launch loads it.

@@ -8,9 +8,16 @@
 // (and takes its timestamp) when the queue reaches it. An event that was
 // never recorded counts as complete, as in CUDA.
 //
+// Recorded in a capturing stream, an event records nothing: it remembers
+// the stream's place in the capture (for cross-stream fork and join, see
+// core/Graph.h), or with cudaEventRecordExternal becomes an event record
+// node. While that capture goes on, querying or synchronizing the event is
+// cudaErrorCapturedEvent.
+//
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/Graph.h"
 #include "core/IpcEvents.h"
 #include "core/MemoryPool.h"
 #include "core/Streams.h"
@@ -59,10 +66,14 @@ cudaError_t recordEvent(cudaEvent_t handle, cudaStream_t stream, unsigned flags)
   if (flags & ~unsigned(cudaEventRecordExternal))
     return cudaErrorInvalidValue;
   StreamTarget target;
-  if (cudaError_t error = resolveStream(stream, &target))
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
     return error;
   if (target.device != event->device)
     return cudaErrorInvalidResourceHandle;
+  if (target.capture)
+    return captureEventRecord(target, *event, flags & cudaEventRecordExternal);
+  if (event->captured)
+    forgetCapturedRecord(*event);
   // On the legacy stream the event also covers the blocking streams' work.
   if (cudaError_t error = orderSubmission(target))
     return error;
@@ -104,6 +115,8 @@ CUPORT_EXPORT cudaError_t cudaEventQuery(cudaEvent_t handle) {
   Event *event = liveEvent(handle);
   if (!event)
     return recordError(cudaErrorInvalidResourceHandle);
+  if (event->captured && isCapturedEvent(*event))
+    return recordError(cudaErrorCapturedEvent);
   if (event->ipc) // records of every process that holds it
     return queryIpcEvent(*event->ipc);
   if (!event->recorded)
@@ -116,6 +129,8 @@ CUPORT_EXPORT cudaError_t cudaEventSynchronize(cudaEvent_t handle) {
   Event *event = liveEvent(handle);
   if (!event)
     return recordError(cudaErrorInvalidResourceHandle);
+  if (event->captured && isCapturedEvent(*event))
+    return recordError(cudaErrorCapturedEvent);
   if (event->recorded)
     event->event->synchronize();
   if (event->ipc)

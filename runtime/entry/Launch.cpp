@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/Graph.h"
 #include "core/Report.h"
 #include "core/DeviceProperties.h"
 #include "core/Occupancy.h"
@@ -99,9 +100,15 @@ static cudaError_t checkCoResident(KernelRecord &record, Device &device,
   return cudaSuccess;
 }
 
-cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
-                         void **args, size_t sharedMem, cudaStream_t stream,
-                         bool cooperative) {
+std::vector<uint32_t> PreparedLaunch::offsets() const {
+  std::vector<uint32_t> starts;
+  for (const backend::ParamLayout &param : kernel->info().params)
+    starts.push_back(param.offset);
+  return starts;
+}
+
+cudaError_t prepareLaunch(KernelRecord &record, dim3 grid, dim3 block,
+                          void **args, size_t sharedMem, PreparedLaunch *out) {
   Device *device = nullptr;
   if (cudaError_t error = Runtime::instance().currentDevice(&device))
     return error;
@@ -117,38 +124,77 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
           Runtime::instance().modules().settings(record, device->ordinal), grid,
           block, sharedMem))
     return error;
-  if (cooperative)
-    if (cudaError_t error = checkCoResident(record, *device, *kernel, grid, block, sharedMem))
-      return error;
   if (!info.params.empty() && !args)
     return cudaErrorInvalidValue;
-  StreamTarget target;
-  if (cudaError_t error = resolveStream(stream, &target))
-    return error;
-  if (target.device != device)
-    return cudaErrorInvalidResourceHandle;
-
-  std::vector<std::byte> buffer(info.argBufferSize);
+  out->device = device;
+  out->kernel = kernel;
+  out->args.assign(info.argBufferSize, std::byte{0});
   for (size_t i = 0; i < info.params.size(); ++i) {
     const backend::ParamLayout &param = info.params[i];
     if (!args[i])
       return cudaErrorInvalidValue;
-    std::memcpy(buffer.data() + param.offset, args[i], param.size);
+    std::memcpy(out->args.data() + param.offset, args[i], param.size);
   }
+  return cudaSuccess;
+}
+
+/// A launch on a capturing stream becomes a kernel node (a cooperative one
+/// with the cooperative launch attribute, which its launches act on).
+static cudaError_t captureLaunch(const StreamTarget &target, KernelRecord &record,
+                                 dim3 grid, dim3 block, size_t sharedMem,
+                                 bool cooperative, PreparedLaunch &prepared) {
+  auto node = std::make_unique<GraphNode>();
+  node->type = cudaGraphNodeTypeKernel;
+  KernelNodeData &kernel = node->data.kernel;
+  kernel.record = &record;
+  kernel.func = const_cast<void *>(record.hostFunction);
+  kernel.grid = grid;
+  kernel.block = block;
+  kernel.sharedMem = static_cast<unsigned>(sharedMem);
+  kernel.args = std::move(prepared.args);
+  kernel.argOffsets = prepared.offsets();
+  kernel.refreshPointers();
+  if (cooperative) {
+    cudaLaunchAttributeValue value{};
+    value.cooperative = 1;
+    kernel.attributes[cudaLaunchAttributeCooperative] = value;
+  }
+  return captureNode(target, std::move(node));
+}
+
+cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
+                         void **args, size_t sharedMem, cudaStream_t stream,
+                         bool cooperative) {
+  PreparedLaunch prepared;
+  if (cudaError_t error = prepareLaunch(record, grid, block, args, sharedMem, &prepared))
+    return error;
+  Device *device = prepared.device;
+  if (cooperative)
+    if (cudaError_t error =
+            checkCoResident(record, *device, *prepared.kernel, grid, block, sharedMem))
+      return error;
+  StreamTarget target;
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
+    return error;
+  if (target.device != device)
+    return cudaErrorInvalidResourceHandle;
+  if (target.capture)
+    return captureLaunch(target, record, grid, block, sharedMem, cooperative, prepared);
+
   backend::LaunchParams launch;
   launch.grid = {grid.x, grid.y, grid.z};
   launch.block = {block.x, block.y, block.z};
   launch.dynamicSharedBytes = static_cast<uint32_t>(sharedMem);
-  launch.args = buffer;
+  launch.args = prepared.args;
   launch.cooperative = cooperative;
   if (cudaError_t error = orderSubmission(target))
     return error;
-  if (info.flags & backend::KernelUsesPrintf) {
+  if (prepared.kernel->info().flags & backend::KernelUsesPrintf) {
     // The printf FIFO is in use: its size is fixed from now on.
     std::lock_guard lock(device->mutex);
     device->launchedPrintf = true;
   }
-  if (info.flags & backend::KernelUsesMalloc) {
+  if (prepared.kernel->info().flags & backend::KernelUsesMalloc) {
     // The heap is made now; its size is fixed from now on.
     launch.deviceHeap = device->mallocHeapForLaunch();
     if (!launch.deviceHeap)
@@ -159,7 +205,7 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
     stats = reportStatsOf(record);
     launch.executionNs = &stats->executionNs;
   }
-  cudaError_t error = toCudaError(target.queue->launch(*kernel, launch));
+  cudaError_t error = toCudaError(target.queue->launch(*prepared.kernel, launch));
   if (stats && error == cudaSuccess)
     stats->launches.fetch_add(1, std::memory_order_relaxed);
   return error;

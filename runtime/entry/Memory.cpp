@@ -19,6 +19,10 @@
 // allocation table as pinned host memory (marked registered, so only
 // cudaHostUnregister removes it and nothing frees it).
 //
+// On a capturing stream, cudaMemcpyAsync and cudaMemsetAsync become memcpy
+// and memset nodes of the capture's graph (core/MemoryOps.cpp, core/Graph.h);
+// a captured copy reads its source when the graph runs, as in CUDA.
+//
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 

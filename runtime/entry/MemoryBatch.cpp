@@ -49,6 +49,11 @@ cudaError_t submitBatch(const std::vector<StridedCopy> &copies, cudaStream_t str
   for (const StridedCopy &copy : copies)
     if (cudaError_t error = checkStridedCopy(copy, cudaMemcpyDefault))
       return error;
+  // Batches are not captured: a capturing stream refuses them
+  // (cudaErrorStreamCaptureUnsupported, the capture invalidated).
+  StreamTarget target;
+  if (cudaError_t error = resolveStream(stream, &target))
+    return error;
   for (const StridedCopy &copy : copies)
     if (cudaError_t error = copyStrided(copy, cudaMemcpyDefault, stream, /*async=*/true))
       return error;

@@ -22,6 +22,8 @@
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/Graph.h"
+
 #include "core/ManagedRanges.h"
 #include "core/MemoryOps.h"
 
@@ -232,7 +234,13 @@ void notePrefetch(const void *devPtr, size_t count, cudaMemLocation location) {
 /// is host memory, so the operation itself has no work to run.
 cudaError_t orderInStream(cudaStream_t stream) {
   StreamTarget target;
-  return prepareStream(stream, &target);
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
+    return error;
+  if (target.capture) // captured: an empty node keeps the order
+    return captureEmpty(target);
+  if (target.device->sticky != cudaSuccess)
+    return target.device->sticky;
+  return orderSubmission(target);
 }
 
 cudaError_t prefetch(const void *devPtr, size_t count, cudaMemLocation location,

@@ -172,6 +172,80 @@ CUPORT_EXPORT cudaError_t cudaStreamWaitEvent_ptsz(cudaStream_t stream, cudaEven
   return cudaStreamWaitEvent(perThread(stream), event, flags);
 }
 
+CUPORT_EXPORT cudaError_t cudaGraphLaunch_ptsz(cudaGraphExec_t graphExec,
+                                               cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaGraphLaunch_ptsz);
+  return cudaGraphLaunch(graphExec, perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphUpload_ptsz(cudaGraphExec_t graphExec,
+                                               cudaStream_t stream) {
+  CUPORT_API_ENTRY(cudaGraphUpload_ptsz);
+  return cudaGraphUpload(graphExec, perThread(stream));
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphInstantiateWithParams_ptsz(
+    cudaGraphExec_t *pGraphExec, cudaGraph_t graph,
+    cudaGraphInstantiateParams *instantiateParams) {
+  CUPORT_API_ENTRY(cudaGraphInstantiateWithParams_ptsz);
+  if (instantiateParams && (instantiateParams->flags & cudaGraphInstantiateFlagUpload)) {
+    cudaGraphInstantiateParams params = *instantiateParams;
+    params.uploadStream = perThread(params.uploadStream);
+    cudaError_t error = cudaGraphInstantiateWithParams(pGraphExec, graph, &params);
+    instantiateParams->errNode_out = params.errNode_out;
+    instantiateParams->result_out = params.result_out;
+    return error;
+  }
+  return cudaGraphInstantiateWithParams(pGraphExec, graph, instantiateParams);
+}
+
+CUPORT_EXPORT cudaError_t cudaStreamBeginCapture_ptsz(cudaStream_t stream,
+                                                      enum cudaStreamCaptureMode mode) {
+  CUPORT_API_ENTRY(cudaStreamBeginCapture_ptsz);
+  return cudaStreamBeginCapture(perThread(stream), mode);
+}
+
+CUPORT_EXPORT cudaError_t cudaStreamBeginCaptureToGraph_ptsz(
+    cudaStream_t stream, cudaGraph_t graph, const cudaGraphNode_t *dependencies,
+    const cudaGraphEdgeData *dependencyData, size_t numDependencies,
+    enum cudaStreamCaptureMode mode) {
+  CUPORT_API_ENTRY(cudaStreamBeginCaptureToGraph_ptsz);
+  return cudaStreamBeginCaptureToGraph(perThread(stream), graph, dependencies,
+                                       dependencyData, numDependencies, mode);
+}
+
+CUPORT_EXPORT cudaError_t cudaStreamEndCapture_ptsz(cudaStream_t stream,
+                                                    cudaGraph_t *pGraph) {
+  CUPORT_API_ENTRY(cudaStreamEndCapture_ptsz);
+  return cudaStreamEndCapture(perThread(stream), pGraph);
+}
+
+CUPORT_EXPORT cudaError_t cudaStreamIsCapturing_ptsz(
+    cudaStream_t stream, enum cudaStreamCaptureStatus *pCaptureStatus) {
+  CUPORT_API_ENTRY(cudaStreamIsCapturing_ptsz);
+  return cudaStreamIsCapturing(perThread(stream), pCaptureStatus);
+}
+
+CUPORT_EXPORT cudaError_t cudaStreamGetCaptureInfo_ptsz(
+    cudaStream_t stream, enum cudaStreamCaptureStatus *captureStatus_out,
+    unsigned long long *id_out, cudaGraph_t *graph_out,
+    const cudaGraphNode_t **dependencies_out, const cudaGraphEdgeData **edgeData_out,
+    size_t *numDependencies_out) {
+  CUPORT_API_ENTRY(cudaStreamGetCaptureInfo_ptsz);
+  return cudaStreamGetCaptureInfo(perThread(stream), captureStatus_out, id_out,
+                                  graph_out, dependencies_out, edgeData_out,
+                                  numDependencies_out);
+}
+
+CUPORT_EXPORT cudaError_t cudaStreamUpdateCaptureDependencies_ptsz(
+    cudaStream_t stream, cudaGraphNode_t *dependencies,
+    const cudaGraphEdgeData *dependencyData, size_t numDependencies,
+    unsigned int flags) {
+  CUPORT_API_ENTRY(cudaStreamUpdateCaptureDependencies_ptsz);
+  return cudaStreamUpdateCaptureDependencies(perThread(stream), dependencies,
+                                             dependencyData, numDependencies, flags);
+}
+
 CUPORT_EXPORT cudaError_t cudaMemcpy2D_ptds(void *dst, size_t dpitch, const void *src,
                                             size_t spitch, size_t width, size_t height,
                                             enum cudaMemcpyKind kind) {

@@ -8,9 +8,17 @@
 // legacy default stream's synchronizing behaviour is applied by
 // orderSubmission() in core/Streams.cpp.
 //
+// Stream capture (cudaStreamBeginCapture ... cudaStreamEndCapture) is
+// modelled in core/Graph.h; the entries here validate handles and modes.
+// cudaLaunchHostFunc and cudaStreamWaitEvent take part in a capture (host
+// node; fork/join through captured events, or an event wait node with
+// cudaEventWaitExternal); cudaStreamAddCallback, cudaStreamSynchronize and
+// cudaStreamQuery refuse a capturing stream, as in CUDA.
+//
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/Graph.h"
 #include "core/IpcEvents.h"
 
 #include "core/MemoryPool.h"
@@ -98,6 +106,7 @@ CUPORT_EXPORT cudaError_t cudaStreamDestroy(cudaStream_t stream) {
   Stream *created = createdStream(stream);
   if (!created)
     return recordError(cudaErrorInvalidResourceHandle);
+  forgetStreamCapture(created);
   liveStreams().erase(created);
   // Work already submitted still runs to completion before the resources go.
   created->queue->synchronize();
@@ -134,13 +143,18 @@ CUPORT_EXPORT cudaError_t cudaStreamWaitEvent(cudaStream_t stream,
                                               cudaEvent_t event, unsigned int flags) {
   CUPORT_API_ENTRY(cudaStreamWaitEvent);
   StreamTarget target;
-  if (cudaError_t error = resolveStream(stream, &target))
+  if (cudaError_t error = lookupStream(stream, &target))
     return recordError(error);
   if (!liveEvents().contains(event))
     return recordError(cudaErrorInvalidResourceHandle);
   if (flags & ~unsigned(cudaEventWaitExternal))
     return recordError(cudaErrorInvalidValue);
   auto *waited = reinterpret_cast<Event *>(event);
+  bool captured = false;
+  if (cudaError_t error = captureEventWait(stream, *waited,
+                                           flags & cudaEventWaitExternal, &captured);
+      error || captured)
+    return recordError(error);
   if (waited->ipc) // records of every process that holds it
     return recordError(waitIpcEvent(*waited->ipc, target.queue));
   if (!waited->recorded)
@@ -173,8 +187,14 @@ CUPORT_EXPORT cudaError_t cudaLaunchHostFunc(cudaStream_t stream, cudaHostFn_t f
   if (!fn)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
-  if (cudaError_t error = resolveStream(stream, &target))
+  if (cudaError_t error = resolveStreamForCapture(stream, &target))
     return recordError(error);
+  if (target.capture) {
+    auto node = std::make_unique<GraphNode>();
+    node->type = cudaGraphNodeTypeHost;
+    node->data.host = {fn, userData};
+    return recordError(captureNode(target, std::move(node)));
+  }
   if (cudaError_t error = orderSubmission(target))
     return recordError(error);
   return recordError(toCudaError(target.queue->hostCallback(fn, userData)));
@@ -185,7 +205,7 @@ CUPORT_EXPORT cudaError_t cudaStreamGetFlags(cudaStream_t hStream, unsigned int 
   if (!flags)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
-  if (cudaError_t error = resolveStream(hStream, &target))
+  if (cudaError_t error = lookupStream(hStream, &target))
     return recordError(error);
   *flags = target.stream ? target.stream->flags : cudaStreamDefault;
   return cudaSuccess;
@@ -196,7 +216,7 @@ CUPORT_EXPORT cudaError_t cudaStreamGetPriority(cudaStream_t hStream, int *prior
   if (!priority)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
-  if (cudaError_t error = resolveStream(hStream, &target))
+  if (cudaError_t error = lookupStream(hStream, &target))
     return recordError(error);
   *priority = target.stream ? target.stream->priority : kLeastPriority;
   return cudaSuccess;
@@ -207,8 +227,220 @@ CUPORT_EXPORT cudaError_t cudaStreamGetDevice(cudaStream_t hStream, int *device)
   if (!device)
     return recordError(cudaErrorInvalidValue);
   StreamTarget target;
-  if (cudaError_t error = resolveStream(hStream, &target))
+  if (cudaError_t error = lookupStream(hStream, &target))
     return recordError(error);
   *device = target.device->ordinal;
+  return cudaSuccess;
+}
+
+//===----------------------------------------------------------------------===//
+// Stream capture
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+bool validCaptureMode(cudaStreamCaptureMode mode) {
+  return mode == cudaStreamCaptureModeGlobal ||
+         mode == cudaStreamCaptureModeThreadLocal ||
+         mode == cudaStreamCaptureModeRelaxed;
+}
+
+/// The created stream a capture call names; the default streams cannot
+/// capture (the per-thread stream is served by the legacy one).
+cudaError_t captureStream(cudaStream_t handle, Stream **out) {
+  StreamTarget target;
+  if (cudaError_t error = lookupStream(handle, &target))
+    return error;
+  if (!target.stream)
+    return cudaErrorStreamCaptureUnsupported;
+  *out = target.stream;
+  return cudaSuccess;
+}
+
+/// Checks that `count` edges of default type are given.
+bool defaultEdges(const cudaGraphEdgeData *edges, size_t count) {
+  if (!edges)
+    return true;
+  for (size_t i = 0; i < count; ++i)
+    if (edges[i].from_port || edges[i].to_port ||
+        edges[i].type != cudaGraphDependencyTypeDefault)
+      return false;
+  return true;
+}
+
+/// `count` distinct live nodes of `graph`.
+cudaError_t nodesOf(const Graph *graph, const cudaGraphNode_t *nodes, size_t count,
+                    std::vector<GraphNode *> *out) {
+  if (count && !nodes)
+    return cudaErrorInvalidValue;
+  for (size_t i = 0; i < count; ++i) {
+    auto *node = reinterpret_cast<GraphNode *>(nodes[i]);
+    if (!liveNodes().contains(node) || node->graph != graph ||
+        std::find(out->begin(), out->end(), node) != out->end())
+      return cudaErrorInvalidValue;
+    out->push_back(node);
+  }
+  return cudaSuccess;
+}
+
+/// The capture status of a stream; the legacy stream reports
+/// cudaErrorStreamCaptureImplicit while a blocking stream of its device
+/// captures.
+cudaError_t captureStatus(cudaStream_t handle, cudaStreamCaptureStatus *status,
+                          StreamCapture **capture) {
+  StreamTarget target;
+  if (cudaError_t error = lookupStream(handle, &target))
+    return error;
+  *capture = nullptr;
+  *status = cudaStreamCaptureStatusNone;
+  if (!target.stream) {
+    std::lock_guard lock(graphMutex());
+    bool blockingCapture = false;
+    liveStreams().forEach([&](Stream *stream) {
+      if (stream->device == target.device && stream->isBlocking() && stream->capture)
+        blockingCapture = true;
+    });
+    return blockingCapture ? cudaErrorStreamCaptureImplicit : cudaSuccess;
+  }
+  if (StreamCapture *active = target.stream->capture) {
+    *capture = active;
+    *status = active->session->invalidated ? cudaStreamCaptureStatusInvalidated
+                                           : cudaStreamCaptureStatusActive;
+  }
+  return cudaSuccess;
+}
+
+} // namespace
+
+CUPORT_EXPORT cudaError_t cudaStreamBeginCapture(cudaStream_t stream,
+                                                 enum cudaStreamCaptureMode mode) {
+  CUPORT_API_ENTRY(cudaStreamBeginCapture);
+  if (!validCaptureMode(mode))
+    return recordError(cudaErrorInvalidValue);
+  Stream *created = nullptr;
+  if (cudaError_t error = captureStream(stream, &created))
+    return recordError(error);
+  return recordError(beginCapture(created, nullptr, {}, mode));
+}
+
+CUPORT_EXPORT cudaError_t cudaStreamBeginCaptureToGraph(
+    cudaStream_t stream, cudaGraph_t graph, const cudaGraphNode_t *dependencies,
+    const cudaGraphEdgeData *dependencyData, size_t numDependencies,
+    enum cudaStreamCaptureMode mode) {
+  CUPORT_API_ENTRY(cudaStreamBeginCaptureToGraph);
+  if (!validCaptureMode(mode))
+    return recordError(cudaErrorInvalidValue);
+  Stream *created = nullptr;
+  if (cudaError_t error = captureStream(stream, &created))
+    return recordError(error);
+  std::lock_guard lock(graphMutex());
+  auto *target = reinterpret_cast<Graph *>(graph);
+  if (!liveGraphs().contains(target) || target->parent)
+    return recordError(cudaErrorInvalidValue);
+  if (!defaultEdges(dependencyData, numDependencies))
+    return recordError(cudaErrorInvalidValue);
+  std::vector<GraphNode *> after;
+  if (cudaError_t error = nodesOf(target, dependencies, numDependencies, &after))
+    return recordError(error);
+  return recordError(beginCapture(created, target, after, mode));
+}
+
+CUPORT_EXPORT cudaError_t cudaStreamEndCapture(cudaStream_t stream,
+                                               cudaGraph_t *pGraph) {
+  CUPORT_API_ENTRY(cudaStreamEndCapture);
+  if (!pGraph)
+    return recordError(cudaErrorInvalidValue);
+  Stream *created = nullptr;
+  if (cudaError_t error = captureStream(stream, &created))
+    return recordError(error == cudaErrorStreamCaptureUnsupported
+                           ? cudaErrorIllegalState
+                           : error);
+  Graph *graph = nullptr;
+  cudaError_t error = endCapture(created, &graph);
+  if (error == cudaSuccess || error == cudaErrorStreamCaptureInvalidated ||
+      error == cudaErrorStreamCaptureUnjoined)
+    *pGraph = reinterpret_cast<cudaGraph_t>(graph);
+  return recordError(error);
+}
+
+CUPORT_EXPORT cudaError_t cudaStreamIsCapturing(cudaStream_t stream,
+                                                enum cudaStreamCaptureStatus *pCaptureStatus) {
+  CUPORT_API_ENTRY(cudaStreamIsCapturing);
+  if (!pCaptureStatus)
+    return recordError(cudaErrorInvalidValue);
+  std::lock_guard lock(graphMutex());
+  StreamCapture *capture = nullptr;
+  return recordError(captureStatus(stream, pCaptureStatus, &capture));
+}
+
+CUPORT_EXPORT cudaError_t cudaStreamGetCaptureInfo(
+    cudaStream_t stream, enum cudaStreamCaptureStatus *captureStatus_out,
+    unsigned long long *id_out, cudaGraph_t *graph_out,
+    const cudaGraphNode_t **dependencies_out, const cudaGraphEdgeData **edgeData_out,
+    size_t *numDependencies_out) {
+  CUPORT_API_ENTRY(cudaStreamGetCaptureInfo);
+  if (!captureStatus_out)
+    return recordError(cudaErrorInvalidValue);
+  std::lock_guard lock(graphMutex());
+  StreamCapture *capture = nullptr;
+  if (cudaError_t error = captureStatus(stream, captureStatus_out, &capture))
+    return recordError(error);
+  if (!capture)
+    return cudaSuccess;
+  if (id_out)
+    *id_out = capture->session->id;
+  if (graph_out)
+    *graph_out = reinterpret_cast<cudaGraph_t>(capture->session->graph);
+  capture->reported = capture->dependencies;
+  capture->reportedEdges.assign(capture->reported.size(), cudaGraphEdgeData{});
+  if (dependencies_out)
+    *dependencies_out = reinterpret_cast<const cudaGraphNode_t *>(
+        capture->reported.empty() ? nullptr : capture->reported.data());
+  if (edgeData_out)
+    *edgeData_out =
+        capture->reportedEdges.empty() ? nullptr : capture->reportedEdges.data();
+  if (numDependencies_out)
+    *numDependencies_out = capture->reported.size();
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaStreamUpdateCaptureDependencies(
+    cudaStream_t stream, cudaGraphNode_t *dependencies,
+    const cudaGraphEdgeData *dependencyData, size_t numDependencies,
+    unsigned int flags) {
+  CUPORT_API_ENTRY(cudaStreamUpdateCaptureDependencies);
+  if (flags != cudaStreamAddCaptureDependencies &&
+      flags != cudaStreamSetCaptureDependencies)
+    return recordError(cudaErrorInvalidValue);
+  std::lock_guard lock(graphMutex());
+  cudaStreamCaptureStatus status;
+  StreamCapture *capture = nullptr;
+  if (cudaError_t error = captureStatus(stream, &status, &capture))
+    return recordError(error);
+  if (!capture)
+    return recordError(cudaErrorIllegalState);
+  if (status == cudaStreamCaptureStatusInvalidated)
+    return recordError(cudaErrorStreamCaptureInvalidated);
+  if (!defaultEdges(dependencyData, numDependencies))
+    return recordError(cudaErrorInvalidValue);
+  std::vector<GraphNode *> nodes;
+  if (cudaError_t error =
+          nodesOf(capture->session->graph, dependencies, numDependencies, &nodes))
+    return recordError(error);
+  if (flags == cudaStreamSetCaptureDependencies)
+    capture->dependencies.clear();
+  for (GraphNode *node : nodes)
+    if (std::find(capture->dependencies.begin(), capture->dependencies.end(), node) ==
+        capture->dependencies.end())
+      capture->dependencies.push_back(node);
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaThreadExchangeStreamCaptureMode(
+    enum cudaStreamCaptureMode *mode) {
+  CUPORT_API_ENTRY(cudaThreadExchangeStreamCaptureMode);
+  if (!mode || !validCaptureMode(*mode))
+    return recordError(cudaErrorInvalidValue);
+  std::swap(*mode, threadCaptureMode());
   return cudaSuccess;
 }

@@ -33,7 +33,7 @@ constexpr int kGreatestPriority = -5;
 /// the device's shadow for its default stream(s).
 cudaError_t attributeHolder(cudaStream_t handle, Stream **out) {
   StreamTarget target;
-  if (cudaError_t error = resolveStream(handle, &target))
+  if (cudaError_t error = lookupStream(handle, &target))
     return error;
   if (target.stream) {
     *out = target.stream;
@@ -149,7 +149,7 @@ cudaError_t queryStreamId(cudaStream_t handle, unsigned long long *id) {
   if (!id)
     return cudaErrorInvalidValue;
   StreamTarget target;
-  if (cudaError_t error = resolveStream(handle, &target))
+  if (cudaError_t error = lookupStream(handle, &target))
     return error;
   if (target.stream) {
     *id = target.stream->id;
