@@ -9,6 +9,8 @@
 #include "core/Runtime.h"
 
 #include <atomic>
+#include <memory>
+#include <vector>
 
 namespace cuport::rt {
 
@@ -27,14 +29,87 @@ HandleSet<Event> &liveEvents() {
   return *events;
 }
 
+namespace {
+
+/// The thread that loaded the runtime: its per-thread streams live until
+/// the process ends (its thread_local destructors run inside exit()).
+const std::thread::id loadingThread = std::this_thread::get_id();
+
+bool ownedBy(const Stream *stream, const Device *device, std::thread::id owner) {
+  return stream->perThread && stream->owner == owner && stream->device == device;
+}
+
+/// The calling thread's per-thread default streams, one per device it used
+/// cudaStreamPerThread on. Another thread's streams are destroyed when that
+/// thread exits, after the work already submitted to them has run (CUDA
+/// keeps the work too); cudaDeviceReset destroys them earlier, so each is
+/// looked up in liveStreams() before use.
+struct PerThreadStreams {
+  std::vector<Stream *> streams;
+
+  ~PerThreadStreams() {
+    std::thread::id self = std::this_thread::get_id();
+    if (self == loadingThread)
+      return;
+    for (Stream *mine : streams) {
+      std::vector<Stream *> taken = liveStreams().takeIf([&](Stream *stream) {
+        return stream == mine && stream->perThread && stream->owner == self;
+      });
+      for (Stream *stream : taken) {
+        forgetStreamCapture(stream);
+        stream->queue->synchronize();
+        stream->device->backend->destroyEvent(stream->orderEvent);
+        stream->device->backend->destroyQueue(stream->queue);
+        delete stream;
+      }
+    }
+  }
+};
+
+/// The calling thread's per-thread default stream on `device`: a blocking
+/// stream (it synchronizes with the legacy stream, as CUDA's does), made on
+/// first use.
+cudaError_t perThreadStream(Device &device, Stream **out) {
+  thread_local PerThreadStreams mine;
+  std::thread::id self = std::this_thread::get_id();
+  std::erase_if(mine.streams, [](Stream *stream) { return !liveStreams().contains(stream); });
+  for (Stream *stream : mine.streams)
+    if (ownedBy(stream, &device, self)) {
+      *out = stream;
+      return cudaSuccess;
+    }
+  auto stream = std::make_unique<Stream>();
+  stream->device = &device;
+  stream->perThread = true;
+  stream->owner = self;
+  if (device.backend->createQueue(&stream->queue) != backend::Status::Success)
+    return cudaErrorMemoryAllocation;
+  if (device.backend->createEvent(&stream->orderEvent) != backend::Status::Success) {
+    device.backend->destroyQueue(stream->queue);
+    return cudaErrorMemoryAllocation;
+  }
+  stream->id = nextStreamId();
+  liveStreams().insert(stream.get());
+  mine.streams.push_back(stream.get());
+  *out = stream.release();
+  return cudaSuccess;
+}
+
+} // namespace
+
 cudaError_t lookupStream(cudaStream_t handle, StreamTarget *out) {
   if (handle == nullptr || handle == cudaStreamLegacy ||
       handle == cudaStreamPerThread) {
-    // The per-thread default stream is not separate yet: it behaves as the
-    // legacy stream (correct ordering, less concurrency).
     Device *device = nullptr;
     if (cudaError_t error = Runtime::instance().currentDevice(&device))
       return error;
+    if (handle == cudaStreamPerThread) {
+      Stream *stream = nullptr;
+      if (cudaError_t error = perThreadStream(*device, &stream))
+        return error;
+      *out = {device, stream, stream->queue};
+      return cudaSuccess;
+    }
     backend::Queue *queue = device->defaultQueue();
     if (!queue)
       return cudaErrorUnknown;

@@ -27,6 +27,7 @@
 
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -53,6 +54,11 @@ struct Stream {
   cudaLaunchMemSyncDomain memSyncDomain = cudaLaunchMemSyncDomainDefault;
   cudaLaunchMemSyncDomainMap memSyncDomainMap{0, 1};
   std::mutex attributeMutex;
+
+  /// The per-thread default stream of `owner` (cudaStreamPerThread), made
+  /// on the thread's first use of it on this device.
+  bool perThread = false;
+  std::thread::id owner;
 
   bool isBlocking() const { return !(flags & cudaStreamNonBlocking); }
 };

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"
 
+#include "core/Arrays.h"
 #include "core/DeviceProperties.h"
 #include "core/Graph.h"
 #include "core/MemoryPool.h"
@@ -259,6 +260,25 @@ CUPORT_EXPORT cudaError_t cudaDeviceSetLimit(enum cudaLimit limit, size_t value)
 CUPORT_EXPORT cudaError_t cudaDeviceGetLimit(size_t *pValue, enum cudaLimit limit) {
   CUPORT_API_ENTRY(cudaDeviceGetLimit);
   return recordError(getLimit(pValue, limit));
+}
+
+CUPORT_EXPORT cudaError_t cudaDeviceGetTexture1DLinearMaxWidth(
+    size_t *maxWidthInElements, const struct cudaChannelFormatDesc *fmtDesc, int device) {
+  CUPORT_API_ENTRY(cudaDeviceGetTexture1DLinearMaxWidth);
+  if (!maxWidthInElements || !fmtDesc)
+    return recordError(cudaErrorInvalidValue);
+  // The device first (cudaErrorInvalidDevice), then the format: one that
+  // textures cannot hold is cudaErrorInvalidChannelDescriptor or
+  // cudaErrorInvalidValue, as for cudaMallocArray.
+  int width = 0;
+  if (cudaError_t error =
+          cudaDeviceGetAttribute(&width, cudaDevAttrMaxTexture1DLinearWidth, device))
+    return recordError(error);
+  cudaError_t formatError = cudaSuccess;
+  if (texelBytesOf(*fmtDesc, &formatError) == 0)
+    return recordError(formatError);
+  *maxWidthInElements = static_cast<size_t>(width);
+  return cudaSuccess;
 }
 
 CUPORT_EXPORT cudaError_t cudaDeviceSetCacheConfig(enum cudaFuncCache cacheConfig) {

@@ -8,10 +8,9 @@
 // CUDA_API_PER_THREAD_DEFAULT_STREAM) calls these variants: stream 0 then
 // means the calling thread's default stream, and the stream-less calls
 // (_ptds) work on that stream instead of the legacy one. Each variant is
-// its base function on cudaStreamPerThread. The runtime serves the
-// per-thread stream with the legacy default stream for now: ordering is
-// right, but per-thread work also synchronizes with blocking streams (less
-// concurrency than CUDA), hence the registry's Partial status.
+// its base function on cudaStreamPerThread, which core/Streams resolves to
+// the calling thread's own blocking stream (one per thread and device, made
+// on first use, destroyed when the thread exits).
 //
 //===----------------------------------------------------------------------===//
 #include "entry/Entry.h"

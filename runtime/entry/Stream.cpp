@@ -245,8 +245,8 @@ bool validCaptureMode(cudaStreamCaptureMode mode) {
          mode == cudaStreamCaptureModeRelaxed;
 }
 
-/// The created stream a capture call names; the default streams cannot
-/// capture (the per-thread stream is served by the legacy one).
+/// The stream a capture call names: a created stream or the calling
+/// thread's per-thread stream; the legacy stream cannot capture.
 cudaError_t captureStream(cudaStream_t handle, Stream **out) {
   StreamTarget target;
   if (cudaError_t error = lookupStream(handle, &target))

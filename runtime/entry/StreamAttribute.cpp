@@ -155,12 +155,7 @@ cudaError_t queryStreamId(cudaStream_t handle, unsigned long long *id) {
     *id = target.stream->id;
     return cudaSuccess;
   }
-  // The default streams: the per-thread stream is one per thread.
-  if (handle == cudaStreamPerThread) {
-    thread_local unsigned long long perThread = nextStreamId();
-    *id = perThread;
-    return cudaSuccess;
-  }
+  // The legacy stream: its id is kept with its attributes.
   Stream *shadow = nullptr;
   if (cudaError_t error = attributeHolder(handle, &shadow))
     return error;

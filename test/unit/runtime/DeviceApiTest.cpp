@@ -808,3 +808,26 @@ TEST_F(RuntimeUnifiedAddressing, PointerGetAttributes) {
 }
 
 } // namespace
+
+TEST_F(RuntimeDevice, Texture1DLinearMaxWidth) {
+  size_t width = 0;
+  cudaChannelFormatDesc floats = cudaCreateChannelDesc(32, 0, 0, 0, cudaChannelFormatKindFloat);
+  ASSERT_EQ(cudaDeviceGetTexture1DLinearMaxWidth(&width, &floats, 0), cudaSuccess);
+  int attribute = 0;
+  ASSERT_EQ(cudaDeviceGetAttribute(&attribute, cudaDevAttrMaxTexture1DLinearWidth, 0),
+            cudaSuccess);
+  EXPECT_EQ(width, size_t(attribute));
+  EXPECT_EQ(width, size_t(1) << 28);
+  cudaChannelFormatDesc uchar4 = cudaCreateChannelDesc(8, 8, 8, 8, cudaChannelFormatKindUnsigned);
+  width = 0;
+  ASSERT_EQ(cudaDeviceGetTexture1DLinearMaxWidth(&width, &uchar4, 0), cudaSuccess);
+  EXPECT_EQ(width, size_t(1) << 28);
+
+  cudaChannelFormatDesc odd = cudaCreateChannelDesc(7, 0, 0, 0, cudaChannelFormatKindSigned);
+  EXPECT_NE(cudaDeviceGetTexture1DLinearMaxWidth(&width, &odd, 0), cudaSuccess);
+  EXPECT_EQ(cudaDeviceGetTexture1DLinearMaxWidth(nullptr, &floats, 0), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDeviceGetTexture1DLinearMaxWidth(&width, nullptr, 0), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDeviceGetTexture1DLinearMaxWidth(&width, &floats, 99), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaDeviceGetTexture1DLinearMaxWidth(&width, &floats, -1), cudaErrorInvalidDevice);
+  cudaGetLastError();
+}

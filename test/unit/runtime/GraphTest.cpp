@@ -1707,7 +1707,16 @@ TEST_F(RuntimeCapture, GraphLaunchBecomesChildNode) {
 TEST_F(RuntimeCapture, PerThreadVariants) {
   cudaStream_t stream = nullptr;
   ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
-  EXPECT_EQ(cudaStreamBeginCapture_ptsz(nullptr, cudaStreamCaptureModeGlobal),
+  // Stream 0 of per-thread code is the per-thread default stream, which
+  // captures like a created stream (the legacy stream cannot).
+  ASSERT_EQ(cudaStreamBeginCapture_ptsz(nullptr, cudaStreamCaptureModeGlobal),
+            cudaSuccess);
+  ASSERT_EQ(launch(addKernel(), device, 1, cudaStreamPerThread), cudaSuccess);
+  cudaGraph_t perThreadGraph = nullptr;
+  ASSERT_EQ(cudaStreamEndCapture_ptsz(nullptr, &perThreadGraph), cudaSuccess);
+  EXPECT_EQ(nodesOf(perThreadGraph).size(), 1u);
+  EXPECT_EQ(cudaGraphDestroy(perThreadGraph), cudaSuccess);
+  EXPECT_EQ(cudaStreamBeginCapture(cudaStreamLegacy, cudaStreamCaptureModeGlobal),
             cudaErrorStreamCaptureUnsupported);
   ASSERT_EQ(cudaStreamBeginCapture_ptsz(stream, cudaStreamCaptureModeGlobal),
             cudaSuccess);

@@ -553,3 +553,80 @@ TEST_F(RuntimeStream, SynchronizeRunsPendingWorkInOrder) {
 }
 
 } // namespace
+
+namespace {
+
+/// A host function that waits (at most `limit`) for `flag`, then records
+/// whether it saw it.
+struct Gate {
+  std::atomic<bool> flag{false};
+  std::atomic<bool> sawFlag{false};
+  std::chrono::milliseconds limit{10000};
+};
+
+void waitForGate(void *data) {
+  auto *gate = static_cast<Gate *>(data);
+  auto deadline = std::chrono::steady_clock::now() + gate->limit;
+  while (!gate->flag.load() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  gate->sawFlag = gate->flag.load();
+}
+
+void openGate(void *data) { static_cast<Gate *>(data)->flag = true; }
+
+} // namespace
+
+/// cudaStreamPerThread is a stream of its own in each host thread: work of
+/// one thread's per-thread stream does not wait for another's.
+TEST(RuntimePerThreadStream, OneStreamPerThread) {
+  unsigned long long first = 0, again = 0, other = 0;
+  ASSERT_EQ(cudaStreamGetId(cudaStreamPerThread, &first), cudaSuccess);
+  ASSERT_EQ(cudaStreamGetId(cudaStreamPerThread, &again), cudaSuccess);
+  EXPECT_EQ(first, again);
+
+  Gate gate;
+  // This thread's per-thread stream blocks until the other thread's
+  // per-thread stream has run its own work and opened the gate.
+  ASSERT_EQ(cudaLaunchHostFunc(cudaStreamPerThread, waitForGate, &gate), cudaSuccess);
+  cudaError_t otherResult = cudaErrorUnknown;
+  std::thread thread([&] {
+    cudaStreamGetId(cudaStreamPerThread, &other);
+    otherResult = cudaLaunchHostFunc(cudaStreamPerThread, openGate, &gate);
+    if (otherResult == cudaSuccess)
+      otherResult = cudaStreamSynchronize(cudaStreamPerThread);
+  });
+  thread.join();
+  EXPECT_EQ(otherResult, cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(cudaStreamPerThread), cudaSuccess);
+  EXPECT_TRUE(gate.sawFlag) << "the other thread's stream waited for this one's";
+  EXPECT_NE(other, first);
+}
+
+/// The per-thread stream is a blocking stream: it waits for work submitted
+/// before to the legacy stream, and the legacy stream waits for it.
+TEST(RuntimePerThreadStream, SynchronizesWithTheLegacyStream) {
+  Gate gate;
+  ASSERT_EQ(cudaLaunchHostFunc(cudaStreamLegacy, waitForGate, &gate), cudaSuccess);
+  std::atomic<bool> ranAfterLegacy{false};
+  ASSERT_EQ(cudaLaunchHostFunc(
+                cudaStreamPerThread,
+                [](void *data) { static_cast<std::atomic<bool> *>(data)->store(true); },
+                &ranAfterLegacy),
+            cudaSuccess);
+  EXPECT_EQ(cudaStreamQuery(cudaStreamPerThread), cudaErrorNotReady)
+      << "per-thread work waits for the legacy stream";
+  EXPECT_FALSE(ranAfterLegacy.load());
+  gate.flag = true;
+  ASSERT_EQ(cudaStreamSynchronize(cudaStreamPerThread), cudaSuccess);
+  EXPECT_TRUE(ranAfterLegacy.load());
+  EXPECT_TRUE(gate.sawFlag);
+
+  Gate second;
+  second.limit = std::chrono::milliseconds(300);
+  ASSERT_EQ(cudaLaunchHostFunc(cudaStreamPerThread, waitForGate, &second), cudaSuccess);
+  ASSERT_EQ(cudaLaunchHostFunc(cudaStreamLegacy, openGate, &second), cudaSuccess);
+  // The legacy stream's openGate waits for the per-thread stream, which
+  // waits for the gate: only its 300 ms timeout ends that wait.
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  EXPECT_FALSE(second.sawFlag) << "the legacy stream ran before the per-thread work it follows";
+}
