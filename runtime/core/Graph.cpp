@@ -165,7 +165,8 @@ void forgetCapturedRecord(Event &event) {
 
 cudaError_t beginCapture(Stream *stream, Graph *graph,
                          const std::vector<GraphNode *> &dependencies,
-                         cudaStreamCaptureMode mode) {
+                         cudaStreamCaptureMode mode,
+                         const std::vector<cudaGraphEdgeData> &edges) {
   static unsigned long long nextId = 0;
   std::lock_guard lock(graphMutex());
   if (stream->capture)
@@ -183,6 +184,8 @@ cudaError_t beginCapture(Stream *stream, Graph *graph,
   session->origin = stream;
   session->streams = {stream};
   stream->capture = new StreamCapture{session, dependencies, {}, {}};
+  stream->capture->dependencyEdges = edges;
+  stream->capture->dependencyEdges.resize(dependencies.size(), cudaGraphEdgeData{});
   sessions().push_back(session);
   activeCaptures.fetch_add(1, std::memory_order_release);
   return cudaSuccess;
@@ -285,9 +288,12 @@ cudaError_t captureNode(const StreamTarget &target, std::unique_ptr<GraphNode> n
   if (node->child)
     node->child->parent = node.get();
   node->dependencies = capture->dependencies;
+  node->dependencyEdges = capture->dependencyEdges;
+  node->dependencyEdges.resize(node->dependencies.size(), cudaGraphEdgeData{});
   for (GraphNode *dependency : node->dependencies)
     dependency->dependents.push_back(node.get());
   capture->dependencies = {node.get()};
+  capture->dependencyEdges = {cudaGraphEdgeData{}};
   liveNodes().insert(node.get());
   graph.nodes.push_back(std::move(node));
   return cudaSuccess;
@@ -412,12 +418,18 @@ cudaError_t captureEventWait(cudaStream_t handle, Event &event, bool external,
     }
     for (GraphNode *node : event.captured->nodes)
       if (std::find(capture->dependencies.begin(), capture->dependencies.end(), node) ==
-          capture->dependencies.end())
+          capture->dependencies.end()) {
         capture->dependencies.push_back(node);
+        capture->dependencyEdges.resize(capture->dependencies.size() - 1,
+                                        cudaGraphEdgeData{});
+        capture->dependencyEdges.push_back(cudaGraphEdgeData{});
+      }
     return cudaSuccess;
   }
   // Fork: the stream joins the capture after the event's nodes.
   target.stream->capture = new StreamCapture{recorded, event.captured->nodes, {}, {}};
+  target.stream->capture->dependencyEdges.assign(event.captured->nodes.size(),
+                                                 cudaGraphEdgeData{});
   recorded->streams.push_back(target.stream);
   return cudaSuccess;
 }
@@ -590,11 +602,81 @@ cudaError_t checkMemsetNode(const cudaMemsetParams &params) {
 }
 
 //===----------------------------------------------------------------------===//
+// Edges
+//===----------------------------------------------------------------------===//
+
+bool isDefaultEdge(const cudaGraphEdgeData &edge) {
+  return sameEdgeData(edge, cudaGraphEdgeData{});
+}
+
+bool sameEdgeData(const cudaGraphEdgeData &a, const cudaGraphEdgeData &b) {
+  return a.from_port == b.from_port && a.to_port == b.to_port && a.type == b.type &&
+         std::equal(std::begin(a.reserved), std::end(a.reserved), std::begin(b.reserved));
+}
+
+cudaGraphEdgeData edgeDataAt(const cudaGraphEdgeData *edges, size_t i) {
+  return edges ? edges[i] : cudaGraphEdgeData{};
+}
+
+cudaError_t checkEdgeData(const cudaGraphEdgeData &edge, cudaGraphNodeType fromType,
+                          cudaGraphNodeType toType) {
+  if (std::any_of(std::begin(edge.reserved), std::end(edge.reserved),
+                  [](unsigned char byte) { return byte != 0; }))
+    return cudaErrorInvalidValue;
+  if (edge.to_port != 0)
+    return cudaErrorInvalidValue;
+  if (edge.type != cudaGraphDependencyTypeDefault &&
+      edge.type != cudaGraphDependencyTypeProgrammatic)
+    return cudaErrorInvalidValue;
+  if (edge.from_port != cudaGraphKernelNodePortDefault &&
+      edge.from_port != cudaGraphKernelNodePortProgrammatic &&
+      edge.from_port != cudaGraphKernelNodePortLaunchCompletion)
+    return cudaErrorInvalidValue;
+  if (edge.from_port != cudaGraphKernelNodePortDefault &&
+      fromType != cudaGraphNodeTypeKernel)
+    return cudaErrorInvalidValue;
+  if (edge.from_port == cudaGraphKernelNodePortProgrammatic &&
+      edge.type != cudaGraphDependencyTypeProgrammatic)
+    return cudaErrorInvalidValue;
+  if (edge.type == cudaGraphDependencyTypeProgrammatic &&
+      (edge.from_port == cudaGraphKernelNodePortDefault ||
+       (toType != cudaGraphNodeTypeKernel && toType != cudaGraphNodeTypeCount)))
+    return cudaErrorInvalidValue;
+  return cudaSuccess;
+}
+
+void linkNodes(GraphNode *from, GraphNode *to, const cudaGraphEdgeData &edge) {
+  from->dependents.push_back(to);
+  to->dependencies.push_back(from);
+  to->dependencyEdges.resize(to->dependencies.size() - 1, cudaGraphEdgeData{});
+  to->dependencyEdges.push_back(edge);
+}
+
+void unlinkNodes(GraphNode *from, GraphNode *to) {
+  std::erase(from->dependents, to);
+  to->dependencyEdges.resize(to->dependencies.size(), cudaGraphEdgeData{});
+  for (size_t i = to->dependencies.size(); i-- > 0;)
+    if (to->dependencies[i] == from) {
+      to->dependencies.erase(to->dependencies.begin() + static_cast<ptrdiff_t>(i));
+      to->dependencyEdges.erase(to->dependencyEdges.begin() + static_cast<ptrdiff_t>(i));
+    }
+}
+
+const cudaGraphEdgeData *findEdge(const GraphNode *from, const GraphNode *to) {
+  static const cudaGraphEdgeData defaultEdge{};
+  for (size_t i = 0; i < to->dependencies.size(); ++i)
+    if (to->dependencies[i] == from)
+      return i < to->dependencyEdges.size() ? &to->dependencyEdges[i] : &defaultEdge;
+  return nullptr;
+}
+
+//===----------------------------------------------------------------------===//
 // Graphs
 //===----------------------------------------------------------------------===//
 
 cudaError_t addNode(Graph &graph, std::unique_ptr<GraphNode> node,
-                    const cudaGraphNode_t *dependencies, size_t count, GraphNode **out) {
+                    const cudaGraphNode_t *dependencies, size_t count, GraphNode **out,
+                    const cudaGraphEdgeData *edges) {
   if (count && !dependencies)
     return cudaErrorInvalidValue;
   std::vector<GraphNode *> from;
@@ -603,12 +685,13 @@ cudaError_t addNode(Graph &graph, std::unique_ptr<GraphNode> node,
     if (!liveNodes().contains(dependency) || dependency->graph != &graph ||
         std::find(from.begin(), from.end(), dependency) != from.end())
       return cudaErrorInvalidValue;
+    if (checkEdgeData(edgeDataAt(edges, i), dependency->type, node->type))
+      return cudaErrorInvalidValue;
     from.push_back(dependency);
   }
   node->graph = &graph;
-  node->dependencies = from;
-  for (GraphNode *dependency : from)
-    dependency->dependents.push_back(node.get());
+  for (size_t i = 0; i < from.size(); ++i)
+    linkNodes(from[i], node.get(), edgeDataAt(edges, i));
   if (node->child)
     node->child->parent = node.get();
   liveNodes().insert(node.get());
@@ -640,6 +723,7 @@ std::unique_ptr<Graph> cloneGraph(const Graph &graph) {
     GraphNode *copy = copies[node.get()];
     for (GraphNode *dependency : node->dependencies)
       copy->dependencies.push_back(copies[dependency]);
+    copy->dependencyEdges = node->dependencyEdges;
     for (GraphNode *dependent : node->dependents)
       copy->dependents.push_back(copies[dependent]);
   }
@@ -655,8 +739,8 @@ void destroyNode(GraphNode *node) {
   Graph &graph = *node->graph;
   for (GraphNode *dependency : node->dependencies)
     std::erase(dependency->dependents, node);
-  for (GraphNode *dependent : node->dependents)
-    std::erase(dependent->dependencies, node);
+  for (GraphNode *dependent : std::vector<GraphNode *>(node->dependents))
+    unlinkNodes(node, dependent);
   std::erase_if(graph.cloneOf, [&](const auto &entry) { return entry.second == node; });
   liveNodes().erase(node);
   std::erase_if(graph.nodes, [&](const auto &owned) { return owned.get() == node; });

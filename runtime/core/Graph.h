@@ -21,6 +21,14 @@
 // concurrency between branches of one graph (the CPU backend runs each
 // kernel on all cores anyway).
 //
+// Edges carry their cudaGraphEdgeData (GraphNode::dependencyEdges, and a
+// capturing stream's StreamCapture::dependencyEdges): it is checked, kept,
+// reported and cloned. A launch runs every edge as a full dependency,
+// programmatic ones included: a programmatic edge only allows the dependent
+// kernel to start before its upstream kernel completes (the dependent must
+// call cudaGridDependencySynchronize before it reads the upstream results),
+// so waiting for full completion is a correct schedule of it.
+//
 // Stream capture: cudaStreamBeginCapture starts a CaptureSession and gives
 // the stream a StreamCapture (the session and the stream's current
 // dependencies, the nodes the next captured operation depends on). Stream
@@ -98,6 +106,8 @@ struct GraphNode {
   std::unique_ptr<Graph> child;          ///< child graph nodes
   std::vector<GraphNode *> dependencies; ///< incoming edges
   std::vector<GraphNode *> dependents;   ///< outgoing edges
+  /// The data of each incoming edge, parallel to `dependencies`.
+  std::vector<cudaGraphEdgeData> dependencyEdges;
 };
 
 struct UserObject {
@@ -148,6 +158,8 @@ struct StreamCapture {
   /// Stable copies handed out by cudaStreamGetCaptureInfo.
   std::vector<GraphNode *> reported;
   std::vector<cudaGraphEdgeData> reportedEdges;
+  /// The data of the edges to `dependencies`, parallel to it.
+  std::vector<cudaGraphEdgeData> dependencyEdges;
 };
 
 struct CaptureSession {
@@ -200,7 +212,8 @@ void forgetCapturedRecord(Event &event);
 
 cudaError_t beginCapture(Stream *stream, Graph *graph,
                          const std::vector<GraphNode *> &dependencies,
-                         cudaStreamCaptureMode mode);
+                         cudaStreamCaptureMode mode,
+                         const std::vector<cudaGraphEdgeData> &edges = {});
 cudaError_t endCapture(Stream *stream, Graph **out);
 /// Stream destruction ends its part in a capture (which is invalidated).
 void forgetStreamCapture(Stream *stream);
@@ -240,10 +253,32 @@ cudaMemcpy3DParms copyRegionParams(const CopySide &dst, const CopySide &src,
 /// A 1D copy as 3D parameters.
 cudaMemcpy3DParms memcpy1D(void *dst, const void *src, size_t count, cudaMemcpyKind kind);
 
+//===--- Edges -------------------------------------------------------------===//
+
+/// The edge data CUDA 13 defines: reserved bytes and to_port zero, type
+/// default or programmatic, from_port one of the kernel node ports; a
+/// non-default port only from a kernel node, a programmatic edge only
+/// between kernel nodes (`toType` cudaGraphNodeTypeCount: not known yet)
+/// from the programmatic or launch completion port, and the programmatic
+/// port only with a programmatic edge. cudaErrorInvalidValue otherwise.
+cudaError_t checkEdgeData(const cudaGraphEdgeData &edge, cudaGraphNodeType fromType,
+                          cudaGraphNodeType toType);
+bool isDefaultEdge(const cudaGraphEdgeData &edge);
+bool sameEdgeData(const cudaGraphEdgeData &a, const cudaGraphEdgeData &b);
+/// Entry `i` of an optional edge data array (null: default edges).
+cudaGraphEdgeData edgeDataAt(const cudaGraphEdgeData *edges, size_t i);
+/// Adds the edge `from` -> `to` with `edge`'s data.
+void linkNodes(GraphNode *from, GraphNode *to, const cudaGraphEdgeData &edge);
+/// Removes the edge `from` -> `to`.
+void unlinkNodes(GraphNode *from, GraphNode *to);
+/// The data of the edge `from` -> `to`; null when there is none.
+const cudaGraphEdgeData *findEdge(const GraphNode *from, const GraphNode *to);
+
 /// Adds `node` to `graph` after `dependencies` (checked: distinct nodes of
-/// `graph`).
+/// `graph`), with the optional edge data `edges` (checked).
 cudaError_t addNode(Graph &graph, std::unique_ptr<GraphNode> node,
-                    const cudaGraphNode_t *dependencies, size_t count, GraphNode **out);
+                    const cudaGraphNode_t *dependencies, size_t count, GraphNode **out,
+                    const cudaGraphEdgeData *edges = nullptr);
 std::unique_ptr<Graph> cloneGraph(const Graph &graph);
 void destroyNode(GraphNode *node);
 void destroyGraph(Graph *graph);

@@ -216,14 +216,32 @@ cudaError_t listOut(const std::vector<T> &items, T *out, size_t *count) {
   return cudaSuccess;
 }
 
-bool defaultEdgeData(const cudaGraphEdgeData *data, size_t count) {
-  if (!data)
-    return true;
-  for (size_t i = 0; i < count; ++i)
-    if (data[i].from_port || data[i].to_port ||
-        data[i].type != cudaGraphDependencyTypeDefault)
-      return false;
-  return true;
+/// Checks the edge data of the edges from `count` nodes to a new node of
+/// type `toType` (nodes that are not live are left to addNode).
+cudaError_t checkNewEdges(const cudaGraphNode_t *from, const cudaGraphEdgeData *edges,
+                          size_t count, cudaGraphNodeType toType) {
+  if (!edges || !from)
+    return cudaSuccess;
+  for (size_t i = 0; i < count; ++i) {
+    GraphNode *source = liveNode(from[i]);
+    if (cudaError_t error = checkEdgeData(edges[i],
+                                          source ? source->type : cudaGraphNodeTypeKernel,
+                                          toType))
+      return error;
+  }
+  return cudaSuccess;
+}
+
+/// Writes the data of `edges` to `out` (up to `capacity`, the rest zeroed);
+/// cudaErrorLossyQuery when `out` is null and some edge is not default.
+cudaError_t edgeDataOut(const std::vector<cudaGraphEdgeData> &edges,
+                        cudaGraphEdgeData *out, size_t capacity) {
+  if (!out)
+    return std::all_of(edges.begin(), edges.end(), isDefaultEdge) ? cudaSuccess
+                                                                   : cudaErrorLossyQuery;
+  for (size_t i = 0; i < capacity; ++i)
+    out[i] = i < edges.size() ? edges[i] : cudaGraphEdgeData{};
+  return cudaSuccess;
 }
 
 std::vector<cudaGraphNode_t> handles(const std::vector<GraphNode *> &nodes) {
@@ -240,12 +258,13 @@ cudaError_t neighbours(cudaGraphNode_t handle, bool incoming, cudaGraphNode_t *o
     return cudaErrorInvalidValue;
   size_t capacity = *count;
   const auto &list = incoming ? node->dependencies : node->dependents;
-  if (cudaError_t error = listOut(handles(list), out, count))
-    return error;
-  if (out && edgeData)
-    for (size_t i = 0; i < capacity; ++i)
-      edgeData[i] = cudaGraphEdgeData{};
-  return cudaSuccess;
+  std::vector<cudaGraphEdgeData> edges;
+  for (const GraphNode *other : list)
+    edges.push_back(incoming ? *findEdge(other, node) : *findEdge(node, other));
+  if (out)
+    if (cudaError_t error = edgeDataOut(edges, edgeData, capacity))
+      return error;
+  return listOut(handles(list), out, count);
 }
 
 /// The node made from generic parameters (cudaGraphAddNode).
@@ -844,17 +863,13 @@ CUPORT_EXPORT cudaError_t cudaGraphExecEventWaitNodeSetEvent(cudaGraphExec_t hGr
   return recordError(execSetEvent(hGraphExec, hNode, event, cudaGraphNodeTypeWaitEvent));
 }
 
-CUPORT_EXPORT cudaError_t cudaGraphAddNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
-                                           const cudaGraphNode_t *pDependencies,
-                                           const cudaGraphEdgeData *dependencyData,
-                                           size_t numDependencies,
-                                           struct cudaGraphNodeParams *nodeParams) {
-  CUPORT_API_ENTRY(cudaGraphAddNode);
-  if (!nodeParams || !defaultEdgeData(dependencyData, numDependencies))
-    return recordError(cudaErrorInvalidValue);
-  Lock lock(graphMutex());
+/// cudaGraphAddNode without the edge data.
+static cudaError_t addNodeFromParams(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
+                                     const cudaGraphNode_t *pDependencies,
+                                     size_t numDependencies,
+                                     struct cudaGraphNodeParams *nodeParams) {
   if (!liveGraph(graph))
-    return recordError(cudaErrorInvalidValue);
+    return cudaErrorInvalidValue;
   if (nodeParams->type == cudaGraphNodeTypeMemAlloc) {
     cudaMemAllocNodeParams alloc{
         nodeParams->alloc.poolProps, nodeParams->alloc.accessDescs,
@@ -863,26 +878,47 @@ CUPORT_EXPORT cudaError_t cudaGraphAddNode(cudaGraphNode_t *pGraphNode, cudaGrap
         addMemAllocNode(pGraphNode, graph, pDependencies, numDependencies, alloc);
     if (error == cudaSuccess)
       nodeParams->alloc.dptr = alloc.dptr;
-    return recordError(error);
+    return error;
   }
   if (nodeParams->type == cudaGraphNodeTypeMemFree)
-    return recordError(addMemFreeNode(pGraphNode, graph, pDependencies, numDependencies,
-                                      nodeParams->free.dptr));
+    return addMemFreeNode(pGraphNode, graph, pDependencies, numDependencies,
+                          nodeParams->free.dptr);
   bool move = nodeParams->type == cudaGraphNodeTypeGraph &&
               nodeParams->graph.ownership == cudaGraphChildGraphOwnershipMove;
   if (move && nodeParams->graph.graph == graph)
-    return recordError(cudaErrorInvalidValue);
+    return cudaErrorInvalidValue;
   std::unique_ptr<GraphNode> node;
   if (cudaError_t error = nodeFromParams(*nodeParams, &node))
-    return recordError(error);
+    return error;
   if (cudaError_t error =
           addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)))
-    return recordError(error);
+    return error;
   if (move) {
     GraphNode *added = liveNode(*pGraphNode);
     added->child.reset(reinterpret_cast<Graph *>(nodeParams->graph.graph));
     added->child->parent = added;
   }
+  return cudaSuccess;
+}
+
+CUPORT_EXPORT cudaError_t cudaGraphAddNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
+                                           const cudaGraphNode_t *pDependencies,
+                                           const cudaGraphEdgeData *dependencyData,
+                                           size_t numDependencies,
+                                           struct cudaGraphNodeParams *nodeParams) {
+  CUPORT_API_ENTRY(cudaGraphAddNode);
+  if (!nodeParams)
+    return recordError(cudaErrorInvalidValue);
+  Lock lock(graphMutex());
+  if (cudaError_t error = checkNewEdges(pDependencies, dependencyData, numDependencies,
+                                        nodeParams->type))
+    return recordError(error);
+  if (cudaError_t error = addNodeFromParams(pGraphNode, graph, pDependencies,
+                                            numDependencies, nodeParams))
+    return recordError(error);
+  if (dependencyData && numDependencies)
+    liveNode(*pGraphNode)
+        ->dependencyEdges.assign(dependencyData, dependencyData + numDependencies);
   return cudaSuccess;
 }
 
@@ -991,7 +1027,7 @@ CUPORT_EXPORT cudaError_t cudaGraphGetEdges(cudaGraph_t graph, cudaGraphNode_t *
   CUPORT_API_ENTRY(cudaGraphGetEdges);
   Lock lock(graphMutex());
   Graph *source = liveGraph(graph);
-  if (!source || !numEdges || (!from != !to))
+  if (!source || !numEdges || (!from != !to) || (edgeData && !from))
     return recordError(cudaErrorInvalidValue);
   std::vector<cudaGraphNode_t> sources, targets;
   for (const auto &node : source->nodes)
@@ -999,14 +1035,17 @@ CUPORT_EXPORT cudaError_t cudaGraphGetEdges(cudaGraph_t graph, cudaGraphNode_t *
       sources.push_back(handleOf(node.get()));
       targets.push_back(handleOf(dependent));
     }
+  std::vector<cudaGraphEdgeData> edges;
+  for (size_t i = 0; i < sources.size(); ++i)
+    edges.push_back(*findEdge(reinterpret_cast<GraphNode *>(sources[i]),
+                              reinterpret_cast<GraphNode *>(targets[i])));
   size_t capacity = *numEdges;
   if (!from)
     return recordError(listOut(sources, from, numEdges));
+  if (cudaError_t error = edgeDataOut(edges, edgeData, capacity))
+    return recordError(error);
   listOut(targets, to, &capacity);
   listOut(sources, from, numEdges);
-  if (edgeData)
-    for (size_t i = 0; i < capacity; ++i)
-      edgeData[i] = cudaGraphEdgeData{};
   return cudaSuccess;
 }
 
@@ -1035,16 +1074,19 @@ static cudaError_t checkEdges(Graph *graph, const cudaGraphNode_t *from,
                               const cudaGraphNode_t *to,
                               const cudaGraphEdgeData *edgeData, size_t count,
                               bool exist) {
-  if (!graph || (count && (!from || !to)) || !defaultEdgeData(edgeData, count))
+  if (!graph || (count && (!from || !to)))
     return cudaErrorInvalidValue;
   for (size_t i = 0; i < count; ++i) {
     GraphNode *source = liveNode(from[i]), *target = liveNode(to[i]);
     if (!source || !target || source == target || source->graph != graph ||
         target->graph != graph)
       return cudaErrorInvalidValue;
-    bool present = std::find(source->dependents.begin(), source->dependents.end(),
-                             target) != source->dependents.end();
-    if (present != exist)
+    cudaGraphEdgeData wanted = edgeDataAt(edgeData, i);
+    if (!exist && checkEdgeData(wanted, source->type, target->type))
+      return cudaErrorInvalidValue;
+    const cudaGraphEdgeData *present = findEdge(source, target);
+    // Removal names the edge by its data too (null data: default edges).
+    if (exist ? !present || !sameEdgeData(*present, wanted) : present != nullptr)
       return cudaErrorInvalidValue;
   }
   return cudaSuccess;
@@ -1063,11 +1105,9 @@ CUPORT_EXPORT cudaError_t cudaGraphAddDependencies(cudaGraph_t graph,
   for (size_t i = 0; i < numDependencies; ++i) {
     auto *source = reinterpret_cast<GraphNode *>(from[i]);
     auto *target = reinterpret_cast<GraphNode *>(to[i]);
-    if (std::find(source->dependents.begin(), source->dependents.end(), target) !=
-        source->dependents.end())
+    if (findEdge(source, target))
       continue; // listed twice
-    source->dependents.push_back(target);
-    target->dependencies.push_back(source);
+    linkNodes(source, target, edgeDataAt(edgeData, i));
   }
   return cudaSuccess;
 }
@@ -1087,8 +1127,7 @@ CUPORT_EXPORT cudaError_t cudaGraphRemoveDependencies(cudaGraph_t graph,
   for (size_t i = 0; i < numDependencies; ++i) {
     auto *source = reinterpret_cast<GraphNode *>(from[i]);
     auto *target = reinterpret_cast<GraphNode *>(to[i]);
-    std::erase(source->dependents, target);
-    std::erase(target->dependencies, source);
+    unlinkNodes(source, target);
   }
   return cudaSuccess;
 }

@@ -257,15 +257,18 @@ cudaError_t captureStream(cudaStream_t handle, Stream **out) {
   return cudaSuccess;
 }
 
-/// Checks that `count` edges of default type are given.
-bool defaultEdges(const cudaGraphEdgeData *edges, size_t count) {
-  if (!edges)
-    return true;
-  for (size_t i = 0; i < count; ++i)
-    if (edges[i].from_port || edges[i].to_port ||
-        edges[i].type != cudaGraphDependencyTypeDefault)
-      return false;
-  return true;
+/// The data of the edges from `nodes` to the next captured node (checked;
+/// that node's type is not known yet).
+cudaError_t captureEdges(const std::vector<GraphNode *> &nodes,
+                         const cudaGraphEdgeData *edges,
+                         std::vector<cudaGraphEdgeData> *out) {
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    cudaGraphEdgeData edge = edgeDataAt(edges, i);
+    if (cudaError_t error = checkEdgeData(edge, nodes[i]->type, cudaGraphNodeTypeCount))
+      return error;
+    out->push_back(edge);
+  }
+  return cudaSuccess;
 }
 
 /// `count` distinct live nodes of `graph`.
@@ -337,12 +340,13 @@ CUPORT_EXPORT cudaError_t cudaStreamBeginCaptureToGraph(
   auto *target = reinterpret_cast<Graph *>(graph);
   if (!liveGraphs().contains(target) || target->parent)
     return recordError(cudaErrorInvalidValue);
-  if (!defaultEdges(dependencyData, numDependencies))
-    return recordError(cudaErrorInvalidValue);
   std::vector<GraphNode *> after;
   if (cudaError_t error = nodesOf(target, dependencies, numDependencies, &after))
     return recordError(error);
-  return recordError(beginCapture(created, target, after, mode));
+  std::vector<cudaGraphEdgeData> edges;
+  if (cudaError_t error = captureEdges(after, dependencyData, &edges))
+    return recordError(error);
+  return recordError(beginCapture(created, target, after, mode, edges));
 }
 
 CUPORT_EXPORT cudaError_t cudaStreamEndCapture(cudaStream_t stream,
@@ -392,7 +396,12 @@ CUPORT_EXPORT cudaError_t cudaStreamGetCaptureInfo(
   if (graph_out)
     *graph_out = reinterpret_cast<cudaGraph_t>(capture->session->graph);
   capture->reported = capture->dependencies;
-  capture->reportedEdges.assign(capture->reported.size(), cudaGraphEdgeData{});
+  capture->reportedEdges = capture->dependencyEdges;
+  capture->reportedEdges.resize(capture->reported.size(), cudaGraphEdgeData{});
+  if (!edgeData_out && dependencies_out &&
+      !std::all_of(capture->reportedEdges.begin(), capture->reportedEdges.end(),
+                   isDefaultEdge))
+    return recordError(cudaErrorLossyQuery);
   if (dependencies_out)
     *dependencies_out = reinterpret_cast<const cudaGraphNode_t *>(
         capture->reported.empty() ? nullptr : capture->reported.data());
@@ -421,18 +430,30 @@ CUPORT_EXPORT cudaError_t cudaStreamUpdateCaptureDependencies(
     return recordError(cudaErrorIllegalState);
   if (status == cudaStreamCaptureStatusInvalidated)
     return recordError(cudaErrorStreamCaptureInvalidated);
-  if (!defaultEdges(dependencyData, numDependencies))
-    return recordError(cudaErrorInvalidValue);
   std::vector<GraphNode *> nodes;
   if (cudaError_t error =
           nodesOf(capture->session->graph, dependencies, numDependencies, &nodes))
     return recordError(error);
-  if (flags == cudaStreamSetCaptureDependencies)
+  std::vector<cudaGraphEdgeData> edges;
+  if (cudaError_t error = captureEdges(nodes, dependencyData, &edges))
+    return recordError(error);
+  if (flags == cudaStreamSetCaptureDependencies) {
     capture->dependencies.clear();
-  for (GraphNode *node : nodes)
-    if (std::find(capture->dependencies.begin(), capture->dependencies.end(), node) ==
-        capture->dependencies.end())
-      capture->dependencies.push_back(node);
+    capture->dependencyEdges.clear();
+  }
+  capture->dependencyEdges.resize(capture->dependencies.size(), cudaGraphEdgeData{});
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    auto known = std::find(capture->dependencies.begin(), capture->dependencies.end(),
+                           nodes[i]);
+    if (known == capture->dependencies.end()) {
+      capture->dependencies.push_back(nodes[i]);
+      capture->dependencyEdges.push_back(edges[i]);
+    } else {
+      // Already a dependency: the edge takes the data given now.
+      capture->dependencyEdges[static_cast<size_t>(known - capture->dependencies.begin())] =
+          edges[i];
+    }
+  }
   return cudaSuccess;
 }
 

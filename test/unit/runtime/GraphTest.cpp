@@ -2185,3 +2185,248 @@ TEST_F(GraphTest, KernelNodeWithDeviceMalloc) {
   EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
   EXPECT_EQ(cudaFree(addresses), cudaSuccess);
 }
+
+//===----------------------------------------------------------------------===//
+// Edge data
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+cudaGraphEdgeData edgeData(unsigned char fromPort, unsigned char type) {
+  cudaGraphEdgeData edge{};
+  edge.from_port = fromPort;
+  edge.type = type;
+  return edge;
+}
+
+const cudaGraphEdgeData kProgrammatic =
+    edgeData(cudaGraphKernelNodePortProgrammatic, cudaGraphDependencyTypeProgrammatic);
+const cudaGraphEdgeData kLaunchOrder =
+    edgeData(cudaGraphKernelNodePortLaunchCompletion, cudaGraphDependencyTypeDefault);
+
+bool sameEdge(const cudaGraphEdgeData &a, const cudaGraphEdgeData &b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+/// The data of the edge `from` -> `to` as cudaGraphGetEdges reports it.
+cudaGraphEdgeData reportedEdge(cudaGraph_t graph, cudaGraphNode_t from,
+                               cudaGraphNode_t to) {
+  size_t count = 0;
+  EXPECT_EQ(cudaGraphGetEdges(graph, nullptr, nullptr, nullptr, &count), cudaSuccess);
+  std::vector<cudaGraphNode_t> sources(count), targets(count);
+  std::vector<cudaGraphEdgeData> edges(count, edgeData(0xEE, 0xEE));
+  EXPECT_EQ(cudaGraphGetEdges(graph, sources.data(), targets.data(), edges.data(), &count),
+            cudaSuccess);
+  for (size_t i = 0; i < count; ++i)
+    if (sources[i] == from && targets[i] == to)
+      return edges[i];
+  ADD_FAILURE() << "no such edge";
+  return edgeData(0xEE, 0xEE);
+}
+
+/// The data of `node`'s only incoming edge (cudaGraphNodeGetDependencies).
+cudaGraphEdgeData onlyDependencyEdge(cudaGraphNode_t node) {
+  cudaGraphNode_t from = nullptr;
+  cudaGraphEdgeData edge = edgeData(0xEE, 0xEE);
+  size_t count = 1;
+  EXPECT_EQ(cudaGraphNodeGetDependencies(node, &from, &edge, &count), cudaSuccess);
+  EXPECT_EQ(count, 1u);
+  return edge;
+}
+
+} // namespace
+
+TEST_F(RuntimeGraph, EdgeData) {
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  Arguments add{device, 1}, mul{device, 3};
+  cudaKernelNodeParams addParams = kernelNode(addKernel(), add);
+  cudaKernelNodeParams mulParams = kernelNode(mulKernel(), mul);
+  cudaMemsetParams memset{device, 0, 0, 1, kBytes, 1};
+  cudaGraphNode_t fill = nullptr, addNode = nullptr, mulNode = nullptr, tail = nullptr;
+  ASSERT_EQ(cudaGraphAddMemsetNode(&fill, graph, nullptr, 0, &memset), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddKernelNode(&addNode, graph, &fill, 1, &addParams), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddKernelNode(&mulNode, graph, nullptr, 0, &mulParams), cudaSuccess);
+  // A programmatic edge add -> mul; a launch-order edge mul -> tail.
+  ASSERT_EQ(cudaGraphAddDependencies(graph, &addNode, &mulNode, &kProgrammatic, 1),
+            cudaSuccess);
+  cudaGraphNodeParams empty{};
+  empty.type = cudaGraphNodeTypeEmpty;
+  ASSERT_EQ(cudaGraphAddNode(&tail, graph, &mulNode, &kLaunchOrder, 1, &empty),
+            cudaSuccess);
+
+  // Reported by every query.
+  EXPECT_TRUE(sameEdge(reportedEdge(graph, fill, addNode), cudaGraphEdgeData{}));
+  EXPECT_TRUE(sameEdge(reportedEdge(graph, addNode, mulNode), kProgrammatic));
+  EXPECT_TRUE(sameEdge(reportedEdge(graph, mulNode, tail), kLaunchOrder));
+  EXPECT_TRUE(sameEdge(onlyDependencyEdge(mulNode), kProgrammatic));
+  EXPECT_TRUE(sameEdge(onlyDependencyEdge(tail), kLaunchOrder));
+  cudaGraphNode_t dependent = nullptr;
+  cudaGraphEdgeData edge{};
+  size_t count = 1;
+  ASSERT_EQ(cudaGraphNodeGetDependentNodes(addNode, &dependent, &edge, &count),
+            cudaSuccess);
+  EXPECT_EQ(dependent, mulNode);
+  EXPECT_TRUE(sameEdge(edge, kProgrammatic));
+  // Leaving the edge data out of a query that would drop some is lossy.
+  count = 1;
+  EXPECT_EQ(cudaGraphNodeGetDependencies(mulNode, &dependent, nullptr, &count),
+            cudaErrorLossyQuery);
+  count = 1;
+  EXPECT_EQ(cudaGraphNodeGetDependentNodes(addNode, &dependent, nullptr, &count),
+            cudaErrorLossyQuery);
+  count = 1;
+  EXPECT_EQ(cudaGraphNodeGetDependencies(addNode, &dependent, nullptr, &count),
+            cudaSuccess)
+      << "a default edge loses nothing";
+  std::vector<cudaGraphNode_t> sources(3), targets(3);
+  count = 3;
+  EXPECT_EQ(cudaGraphGetEdges(graph, sources.data(), targets.data(), nullptr, &count),
+            cudaErrorLossyQuery);
+  EXPECT_EQ(edgeCount(graph), 3u) << "counting alone is not lossy";
+  EXPECT_EQ(dependencyCount(mulNode), 1u);
+  EXPECT_EQ(cudaGraphGetEdges(graph, nullptr, nullptr, &edge, &count),
+            cudaErrorInvalidValue);
+
+  // Invalid edge data: cudaErrorInvalidValue, nothing added.
+  cudaGraphNode_t side = nullptr;
+  ASSERT_EQ(cudaGraphAddEmptyNode(&side, graph, nullptr, 0), cudaSuccess);
+  cudaGraphEdgeData toPort{}, reserved{}, badType{}, badPort{};
+  toPort.to_port = 1;
+  reserved.reserved[2] = 1;
+  badType.type = 2;
+  badPort.from_port = 3;
+  const cudaGraphEdgeData invalidFromKernel[] = {
+      toPort, reserved, badType, badPort,
+      edgeData(cudaGraphKernelNodePortDefault, cudaGraphDependencyTypeProgrammatic),
+      edgeData(cudaGraphKernelNodePortProgrammatic, cudaGraphDependencyTypeDefault),
+      kProgrammatic /* to an empty node: programmatic edges join kernels */};
+  for (const cudaGraphEdgeData &bad : invalidFromKernel)
+    EXPECT_EQ(cudaGraphAddDependencies(graph, &addNode, &side, &bad, 1),
+              cudaErrorInvalidValue);
+  // Non-default ports only from kernel nodes.
+  EXPECT_EQ(cudaGraphAddDependencies(graph, &fill, &side, &kLaunchOrder, 1),
+            cudaErrorInvalidValue);
+  cudaGraphNode_t rejected = nullptr;
+  EXPECT_EQ(cudaGraphAddNode(&rejected, graph, &fill, &kLaunchOrder, 1, &empty),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphAddNode(&rejected, graph, &addNode, &toPort, 1, &empty),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(nodesOf(graph).size(), 5u);
+  EXPECT_EQ(edgeCount(graph), 3u);
+
+  // Runs with every edge a full dependency: (0 + 1) * 3.
+  run(graph);
+  EXPECT_EQ(readBack(), std::vector<int>(kCount, 3));
+
+  // A clone keeps the data.
+  cudaGraph_t clone = nullptr;
+  ASSERT_EQ(cudaGraphClone(&clone, graph), cudaSuccess);
+  cudaGraphNode_t cloneAdd = nullptr, cloneMul = nullptr;
+  ASSERT_EQ(cudaGraphNodeFindInClone(&cloneAdd, addNode, clone), cudaSuccess);
+  ASSERT_EQ(cudaGraphNodeFindInClone(&cloneMul, mulNode, clone), cudaSuccess);
+  EXPECT_TRUE(sameEdge(reportedEdge(clone, cloneAdd, cloneMul), kProgrammatic));
+  EXPECT_EQ(cudaGraphDestroy(clone), cudaSuccess);
+
+  // Removal names the edge with its data.
+  EXPECT_EQ(cudaGraphRemoveDependencies(graph, &addNode, &mulNode, nullptr, 1),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphRemoveDependencies(graph, &addNode, &mulNode, &kLaunchOrder, 1),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(edgeCount(graph), 3u);
+  ASSERT_EQ(cudaGraphRemoveDependencies(graph, &addNode, &mulNode, &kProgrammatic, 1),
+            cudaSuccess);
+  EXPECT_EQ(edgeCount(graph), 2u);
+  EXPECT_EQ(dependencyCount(mulNode), 0u);
+  // Destroying a node keeps the other edges' data in place.
+  ASSERT_EQ(cudaGraphAddDependencies(graph, &side, &tail, nullptr, 1), cudaSuccess);
+  ASSERT_EQ(cudaGraphDestroyNode(side), cudaSuccess);
+  EXPECT_TRUE(sameEdge(onlyDependencyEdge(tail), kLaunchOrder));
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+}
+
+TEST_F(RuntimeCapture, EdgeData) {
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  ASSERT_EQ(launch(addKernel(), device, 2, stream), cudaSuccess);
+  cudaStreamCaptureStatus status;
+  const cudaGraphNode_t *dependencies = nullptr;
+  const cudaGraphEdgeData *edges = nullptr;
+  size_t count = 0;
+  ASSERT_EQ(cudaStreamGetCaptureInfo(stream, &status, nullptr, nullptr, &dependencies,
+                                     &edges, &count),
+            cudaSuccess);
+  ASSERT_EQ(count, 1u);
+  EXPECT_TRUE(sameEdge(edges[0], cudaGraphEdgeData{}));
+  cudaGraphNode_t addNode = dependencies[0];
+
+  // Invalid edge data leaves the dependencies as they were.
+  cudaGraphEdgeData toPort{};
+  toPort.to_port = 1;
+  EXPECT_EQ(cudaStreamUpdateCaptureDependencies(stream, &addNode, &toPort, 1,
+                                                cudaStreamSetCaptureDependencies),
+            cudaErrorInvalidValue);
+  ASSERT_EQ(cudaStreamUpdateCaptureDependencies(stream, &addNode, &kProgrammatic, 1,
+                                                cudaStreamSetCaptureDependencies),
+            cudaSuccess);
+  ASSERT_EQ(cudaStreamGetCaptureInfo(stream, &status, nullptr, nullptr, &dependencies,
+                                     &edges, &count),
+            cudaSuccess);
+  ASSERT_EQ(count, 1u);
+  EXPECT_EQ(dependencies[0], addNode);
+  EXPECT_TRUE(sameEdge(edges[0], kProgrammatic));
+  EXPECT_EQ(cudaStreamGetCaptureInfo(stream, &status, nullptr, nullptr, &dependencies,
+                                     nullptr, &count),
+            cudaErrorLossyQuery);
+  ASSERT_EQ(launch(mulKernel(), device, 5, stream), cudaSuccess);
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess);
+  std::vector<cudaGraphNode_t> nodes = nodesOf(graph);
+  ASSERT_EQ(nodes.size(), 2u);
+  EXPECT_TRUE(sameEdge(reportedEdge(graph, nodes[0], nodes[1]), kProgrammatic));
+  run(graph, 1, stream);
+  EXPECT_EQ(readBack(), std::vector<int>(kCount, (0 + 2) * 5));
+
+  // Capture into the graph after its mul node, through a launch-order
+  // edge; the per-thread variant adds a programmatic one after the add node.
+  cudaGraphNode_t mulNode = nodes[1];
+  cudaGraphEdgeData programmaticFromEmpty =
+      edgeData(cudaGraphKernelNodePortProgrammatic, cudaGraphDependencyTypeProgrammatic);
+  cudaGraphNode_t empty = nullptr;
+  ASSERT_EQ(cudaGraphAddEmptyNode(&empty, graph, nullptr, 0), cudaSuccess);
+  EXPECT_EQ(cudaStreamBeginCaptureToGraph(stream, graph, &empty, &programmaticFromEmpty,
+                                          1, cudaStreamCaptureModeGlobal),
+            cudaErrorInvalidValue)
+      << "non-default ports only from kernel nodes";
+  ASSERT_EQ(cudaStreamBeginCaptureToGraph(stream, graph, &mulNode, &kLaunchOrder, 1,
+                                          cudaStreamCaptureModeGlobal),
+            cudaSuccess);
+  ASSERT_EQ(cudaStreamGetCaptureInfo(stream, &status, nullptr, nullptr, &dependencies,
+                                     &edges, &count),
+            cudaSuccess);
+  ASSERT_EQ(count, 1u);
+  EXPECT_TRUE(sameEdge(edges[0], kLaunchOrder));
+  ASSERT_EQ(cudaStreamUpdateCaptureDependencies_ptsz(stream, &addNode, &kProgrammatic, 1,
+                                                     cudaStreamAddCaptureDependencies),
+            cudaSuccess);
+  ASSERT_EQ(launch(addKernel(), device, 1, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess);
+  nodes = nodesOf(graph);
+  ASSERT_EQ(nodes.size(), 4u);
+  cudaGraphNode_t sources[2] = {};
+  cudaGraphEdgeData data[2] = {};
+  count = 2;
+  ASSERT_EQ(cudaGraphNodeGetDependencies(nodes[3], sources, data, &count), cudaSuccess);
+  ASSERT_EQ(count, 2u);
+  EXPECT_EQ(sources[0], mulNode);
+  EXPECT_TRUE(sameEdge(data[0], kLaunchOrder));
+  EXPECT_EQ(sources[1], addNode);
+  EXPECT_TRUE(sameEdge(data[1], kProgrammatic));
+  ASSERT_EQ(cudaMemset(device, 0, kBytes), cudaSuccess);
+  run(graph, 1, stream);
+  EXPECT_EQ(readBack(), std::vector<int>(kCount, (0 + 2) * 5 + 1));
+
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+}
