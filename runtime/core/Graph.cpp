@@ -183,8 +183,7 @@ cudaError_t beginCapture(Stream *stream, Graph *graph,
   session->thread = std::this_thread::get_id();
   session->origin = stream;
   session->streams = {stream};
-  stream->capture = new StreamCapture{session, dependencies, {}, {}};
-  stream->capture->dependencyEdges = edges;
+  stream->capture = new StreamCapture{session, dependencies, {}, {}, edges};
   stream->capture->dependencyEdges.resize(dependencies.size(), cudaGraphEdgeData{});
   sessions().push_back(session);
   activeCaptures.fetch_add(1, std::memory_order_release);
@@ -427,9 +426,9 @@ cudaError_t captureEventWait(cudaStream_t handle, Event &event, bool external,
     return cudaSuccess;
   }
   // Fork: the stream joins the capture after the event's nodes.
-  target.stream->capture = new StreamCapture{recorded, event.captured->nodes, {}, {}};
-  target.stream->capture->dependencyEdges.assign(event.captured->nodes.size(),
-                                                 cudaGraphEdgeData{});
+  target.stream->capture = new StreamCapture{
+      recorded, event.captured->nodes, {}, {},
+      std::vector<cudaGraphEdgeData>(event.captured->nodes.size())};
   recorded->streams.push_back(target.stream);
   return cudaSuccess;
 }
@@ -794,10 +793,24 @@ cudaError_t flatten(const Graph &graph, GraphExec &exec, const std::vector<size_
   std::unordered_map<const GraphNode *, std::vector<size_t>> finishes;
   for (const GraphNode *node : order) {
     std::vector<size_t> after;
-    for (const GraphNode *dependency : node->dependencies)
-      appendUnique(after, finishes[dependency]);
-    if (node->dependencies.empty())
+    std::vector<cudaGraphEdgeData> afterEdges;
+    for (size_t i = 0; i < node->dependencies.size(); ++i) {
+      const GraphNode *dependency = node->dependencies[i];
+      // An edge from a child graph stands for edges from its exits: default.
+      cudaGraphEdgeData edge = dependency->type == cudaGraphNodeTypeGraph ||
+                                       i >= node->dependencyEdges.size()
+                                   ? cudaGraphEdgeData{}
+                                   : node->dependencyEdges[i];
+      for (size_t index : finishes[dependency])
+        if (std::find(after.begin(), after.end(), index) == after.end()) {
+          after.push_back(index);
+          afterEdges.push_back(edge);
+        }
+    }
+    if (node->dependencies.empty()) {
       after = entry;
+      afterEdges.assign(entry.size(), cudaGraphEdgeData{});
+    }
     if (node->type == cudaGraphNodeTypeGraph) {
       std::vector<size_t> childExits;
       size_t start = exec.nodes.size();
@@ -812,6 +825,7 @@ cudaError_t flatten(const Graph &graph, GraphExec &exec, const std::vector<size_
     execNode.data = node->data;
     execNode.data.kernel.refreshPointers();
     execNode.dependencies = after;
+    execNode.dependencyEdges = afterEdges;
     prepareExecNode(execNode);
     exec.index[node] = exec.nodes.size();
     finishes[node] = {exec.nodes.size()};
@@ -1208,11 +1222,10 @@ std::unique_ptr<Graph> graphOfExec(const GraphExec &exec) {
     node->type = disabled ? cudaGraphNodeTypeEmpty : execNode.type;
     node->data = execNode.data;
     node->data.kernel.refreshPointers();
-    for (size_t dependency : execNode.dependencies) {
-      GraphNode *from = graph->nodes[dependency].get();
-      node->dependencies.push_back(from);
-      from->dependents.push_back(node.get());
-    }
+    for (size_t i = 0; i < execNode.dependencies.size(); ++i)
+      linkNodes(graph->nodes[execNode.dependencies[i]].get(), node.get(),
+                i < execNode.dependencyEdges.size() ? execNode.dependencyEdges[i]
+                                                    : cudaGraphEdgeData{});
     liveNodes().insert(node.get());
     graph->nodes.push_back(std::move(node));
   }

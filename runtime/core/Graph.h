@@ -135,6 +135,8 @@ struct ExecNode {
   std::vector<std::byte> pattern;
   /// Indexes (into GraphExec::nodes) of its dependencies, for updates.
   std::vector<size_t> dependencies;
+  /// The data of those edges, parallel to `dependencies`.
+  std::vector<cudaGraphEdgeData> dependencyEdges;
 };
 
 struct GraphExec {

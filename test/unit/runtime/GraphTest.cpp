@@ -17,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -2224,6 +2225,19 @@ cudaGraphEdgeData reportedEdge(cudaGraph_t graph, cudaGraphNode_t from,
   return edgeData(0xEE, 0xEE);
 }
 
+/// How many of `graph`'s edges carry `data`.
+int edgesWith(cudaGraph_t graph, const cudaGraphEdgeData &data) {
+  size_t count = 0;
+  EXPECT_EQ(cudaGraphGetEdges(graph, nullptr, nullptr, nullptr, &count), cudaSuccess);
+  std::vector<cudaGraphNode_t> sources(count), targets(count);
+  std::vector<cudaGraphEdgeData> edges(count);
+  EXPECT_EQ(cudaGraphGetEdges(graph, sources.data(), targets.data(), edges.data(), &count),
+            cudaSuccess);
+  return static_cast<int>(std::count_if(edges.begin(), edges.end(), [&](const auto &edge) {
+    return std::memcmp(&edge, &data, sizeof edge) == 0;
+  }));
+}
+
 /// The data of `node`'s only incoming edge (cudaGraphNodeGetDependencies).
 cudaGraphEdgeData onlyDependencyEdge(cudaGraphNode_t node) {
   cudaGraphNode_t from = nullptr;
@@ -2426,6 +2440,23 @@ TEST_F(RuntimeCapture, EdgeData) {
   ASSERT_EQ(cudaMemset(device, 0, kBytes), cudaSuccess);
   run(graph, 1, stream);
   EXPECT_EQ(readBack(), std::vector<int>(kCount, (0 + 2) * 5 + 1));
+
+  // A captured launch of an exec becomes a child graph with the same edges.
+  cudaGraphExec_t exec = nullptr;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, stream), cudaSuccess);
+  cudaGraph_t outer = nullptr;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &outer), cudaSuccess);
+  std::vector<cudaGraphNode_t> outerNodes = nodesOf(outer);
+  ASSERT_EQ(outerNodes.size(), 1u);
+  cudaGraph_t child = nullptr;
+  ASSERT_EQ(cudaGraphChildGraphNodeGetGraph(outerNodes[0], &child), cudaSuccess);
+  EXPECT_EQ(edgesWith(child, kProgrammatic), 2);
+  EXPECT_EQ(edgesWith(child, kLaunchOrder), 1);
+  EXPECT_EQ(edgesWith(graph, kProgrammatic), 2);
+  EXPECT_EQ(cudaGraphDestroy(outer), cudaSuccess);
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
 
   EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
   EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
