@@ -245,6 +245,7 @@ std::string computeCacheKey(const CacheKeyInputs &inputs) {
   hasher.text("cuport kernel cache");
   hasher.integer(kCacheFormatVersion);
   hasher.integer(inputs.pipelineVersion);
+  hasher.text(inputs.pipelineSettings);
   hasher.text(inputs.compilerIdentity);
   hasher.text(inputs.llvmVersion);
   hasher.text(inputs.triple);
@@ -270,6 +271,7 @@ std::string describeCacheKeyInputs(const CacheKeyInputs &inputs) {
                       {"bytes", image.bytes.size()},
                       {"name", std::string(image.name)}});
   json described = {{"pipelineVersion", inputs.pipelineVersion},
+                    {"pipelineSettings", inputs.pipelineSettings},
                     {"compiler", inputs.compilerIdentity},
                     {"llvm", inputs.llvmVersion},
                     {"triple", inputs.triple},

@@ -65,6 +65,7 @@ inline constexpr uint32_t kCacheFormatVersion = 1;
 struct CacheKeyInputs {
   std::span<const backend::ModuleImage> images;
   uint32_t pipelineVersion = 0;
+  std::string pipelineSettings; ///< passes::pipelineSettings()
   std::string compilerIdentity; ///< cuport version and build ids
   std::string llvmVersion;
   std::string triple;

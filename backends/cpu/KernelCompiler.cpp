@@ -134,6 +134,7 @@ KernelCompiler::cacheKeyInputs(std::span<const backend::ModuleImage> images) con
   CacheKeyInputs inputs;
   inputs.images = images;
   inputs.pipelineVersion = passes::kCpuPipelineVersion;
+  inputs.pipelineSettings = passes::pipelineSettings();
   inputs.compilerIdentity = compilerIdentity_;
   inputs.llvmVersion = LLVM_VERSION_STRING;
   inputs.triple = machineBuilder_.getTargetTriple().str();

@@ -111,6 +111,10 @@ struct Analyses {
 
 } // namespace
 
+std::string pipelineSettings() {
+  return lockstepLoopsEnabled() ? std::string() : std::string("lockstep-loops=0");
+}
+
 Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,
                   TargetMachine &target, const CpuPipelineOptions &options) {
   module.setTargetTriple(target.getTargetTriple().str());

@@ -28,6 +28,8 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
 
+#include <string>
+
 namespace llvm {
 class TargetMachine;
 }
@@ -41,6 +43,11 @@ inline constexpr unsigned kCpuPipelineVersion = 8;
 struct CpuPipelineOptions {
   unsigned optLevel = 3;
 };
+
+/// The environment settings that change the generated code (today
+/// CUPORT_LOCKSTEP_LOOPS), as text for the kernel cache key; empty when all
+/// are at their defaults.
+std::string pipelineSettings();
 
 llvm::Error lowerForCpu(llvm::Module &module,
                         llvm::ArrayRef<translate::KernelDescriptor> kernels,

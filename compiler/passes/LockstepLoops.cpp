@@ -602,18 +602,16 @@ private:
   Function &function_;
 };
 
-/// CUPORT_LOCKSTEP_LOOPS=0 turns the pass off, to measure what it gains
-/// (use a fresh CUPORT_CACHE_DIR: the kernel cache key does not see it).
-bool isEnabled() {
+} // namespace
+
+bool lockstepLoopsEnabled() {
   const char *setting = std::getenv("CUPORT_LOCKSTEP_LOOPS");
   return !setting || std::string_view(setting) != "0";
 }
 
-} // namespace
-
 PreservedAnalyses LockstepLoopsPass::run(Function &function, FunctionAnalysisManager &) {
   if (!function.hasFnAttribute(kBlockFunctionAttr) || function.empty() ||
-      !isEnabled())
+      !lockstepLoopsEnabled())
     return PreservedAnalyses::all();
   // The barrier sends the kernel through the sub-CFG formation, which
   // refuses stack memory of run-time size.

@@ -40,7 +40,7 @@
 //      would get through).
 //
 //      CUPORT_LOCKSTEP_LOOPS=0 turns the pass off (to measure it; the
-//      kernel cache key does not see it: use a fresh CUPORT_CACHE_DIR).
+//      setting is part of the kernel cache key, see pipelineSettings()).
 //
 //===----------------------------------------------------------------------===//
 #ifndef CUPORT_PASSES_LOCKSTEPLOOPS_H
@@ -55,6 +55,10 @@ public:
   llvm::PreservedAnalyses run(llvm::Function &function,
                               llvm::FunctionAnalysisManager &analyses);
 };
+
+/// False when CUPORT_LOCKSTEP_LOOPS=0 turns the pass off (to measure what
+/// it gains); part of the kernel cache key through pipelineSettings().
+bool lockstepLoopsEnabled();
 
 } // namespace cuport::passes
 

@@ -94,6 +94,8 @@ TEST(KernelCacheKey, ChangesWithEveryInput) {
       {"image count", [&](CacheKeyInputs &in) { in.images = joinedImages; }},
       {"image split", [&](CacheKeyInputs &in) { in.images = splitImages; }},
       {"pipeline version", [](CacheKeyInputs &in) { in.pipelineVersion = 2; }},
+      {"pipeline settings",
+       [](CacheKeyInputs &in) { in.pipelineSettings = "lockstep-loops=0"; }},
       {"compiler identity",
        [](CacheKeyInputs &in) { in.compilerIdentity = "cuport 0.1.0; plugin build-id 02"; }},
       {"llvm version", [](CacheKeyInputs &in) { in.llvmVersion = "19.1.8"; }},
