@@ -6,6 +6,7 @@
 #include "core/Graph.h"
 
 #include "core/Arrays.h"
+#include "core/Report.h"
 
 #include "cuport/Log.h"
 
@@ -918,7 +919,15 @@ cudaError_t submitKernel(Device &device, backend::Queue &queue,
     if (!launch.deviceHeap)
       return cudaErrorMemoryAllocation;
   }
-  return toCudaError(queue.launch(*resolved, launch));
+  KernelStats *stats = nullptr;
+  if (report::isEnabled()) [[unlikely]] {
+    stats = &report::kernelStats(*kernel.record);
+    launch.executionNs = &stats->executionNs;
+  }
+  cudaError_t error = toCudaError(queue.launch(*resolved, launch));
+  if (stats && error == cudaSuccess)
+    stats->launches.fetch_add(1, std::memory_order_relaxed);
+  return error;
 }
 
 cudaError_t submitNode(Device &device, backend::Queue &queue, const ExecNode &node) {

@@ -14,6 +14,7 @@
 
 #include "api/ApiRegistry.h"
 #include "core/ErrorNames.h"
+#include "core/ModuleRegistry.h"
 #include "cuport/Log.h"
 
 #include <cxxabi.h>
@@ -336,5 +337,14 @@ __attribute__((constructor)) void startFromEnvironment() {
 }
 
 } // namespace
+
+KernelStats &kernelStats(KernelRecord &record) {
+  KernelStats *stats = record.reportStats.load(std::memory_order_acquire);
+  if (!stats) {
+    stats = &kernelStats(record.deviceName);
+    record.reportStats.store(stats, std::memory_order_release);
+  }
+  return *stats;
+}
 
 } // namespace cuport::rt::report

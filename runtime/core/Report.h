@@ -38,6 +38,8 @@
 
 namespace cuport::rt {
 
+struct KernelRecord;
+
 /// The row of every API in runtime/api/CudartApi.def, by name.
 enum class ApiId : uint16_t {
 #define CUPORT_API(Name, Section, Status, Test) Name,
@@ -72,6 +74,9 @@ const char *currentApiName();
 void noteNotSupported(const char *name);
 /// The statistics of the kernel whose mangled name is `mangledName`.
 KernelStats &kernelStats(const std::string &mangledName);
+/// The statistics of `record`'s kernel, looked up once and cached on the
+/// record (direct launches and graph kernel nodes count alike).
+KernelStats &kernelStats(KernelRecord &record);
 
 /// Starts reporting into `path` (also called at load time from
 /// CUPORT_REPORT): installs the exit and signal hooks. For tests.

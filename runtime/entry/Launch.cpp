@@ -72,15 +72,6 @@ static cudaError_t checkConfiguration(const backend::DeviceProperties &props,
   return cudaSuccess;
 }
 
-/// The report's statistics of `record`'s kernel, looked up once.
-static KernelStats *reportStatsOf(KernelRecord &record) {
-  KernelStats *stats = record.reportStats.load(std::memory_order_acquire);
-  if (!stats) {
-    stats = &report::kernelStats(record.deviceName);
-    record.reportStats.store(stats, std::memory_order_release);
-  }
-  return stats;
-}
 
 /// A cooperative grid must fit on the device at once.
 static cudaError_t checkCoResident(KernelRecord &record, Device &device,
@@ -202,7 +193,7 @@ cudaError_t launchKernel(KernelRecord &record, dim3 grid, dim3 block,
   }
   KernelStats *stats = nullptr;
   if (report::isEnabled()) [[unlikely]] {
-    stats = reportStatsOf(record);
+    stats = &report::kernelStats(record);
     launch.executionNs = &stats->executionNs;
   }
   cudaError_t error = toCudaError(target.queue->launch(*prepared.kernel, launch));
