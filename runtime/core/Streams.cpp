@@ -72,12 +72,14 @@ struct PerThreadStreams {
 cudaError_t perThreadStream(Device &device, Stream **out) {
   thread_local PerThreadStreams mine;
   std::thread::id self = std::this_thread::get_id();
-  std::erase_if(mine.streams, [](Stream *stream) { return !liveStreams().contains(stream); });
   for (Stream *stream : mine.streams)
-    if (ownedBy(stream, &device, self)) {
+    if (liveStreams().contains(stream) && ownedBy(stream, &device, self)) {
       *out = stream;
       return cudaSuccess;
     }
+  // None for this device, or it went with cudaDeviceReset: forget the
+  // streams that are gone, then make one.
+  std::erase_if(mine.streams, [](Stream *stream) { return !liveStreams().contains(stream); });
   auto stream = std::make_unique<Stream>();
   stream->device = &device;
   stream->perThread = true;

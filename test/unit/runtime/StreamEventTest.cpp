@@ -630,3 +630,17 @@ TEST(RuntimePerThreadStream, SynchronizesWithTheLegacyStream) {
   ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
   EXPECT_FALSE(second.sawFlag) << "the legacy stream ran before the per-thread work it follows";
 }
+
+/// cudaDeviceReset destroys the per-thread stream with the device's other
+/// streams; the next use makes a new one.
+TEST(RuntimePerThreadStream, NewStreamAfterDeviceReset) {
+  unsigned long long before = 0, after = 0;
+  ASSERT_EQ(cudaStreamGetId(cudaStreamPerThread, &before), cudaSuccess);
+  ASSERT_EQ(cudaDeviceReset(), cudaSuccess);
+  ASSERT_EQ(cudaStreamGetId(cudaStreamPerThread, &after), cudaSuccess);
+  EXPECT_NE(before, after);
+  Gate gate;
+  ASSERT_EQ(cudaLaunchHostFunc(cudaStreamPerThread, openGate, &gate), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(cudaStreamPerThread), cudaSuccess);
+  EXPECT_TRUE(gate.flag.load());
+}
