@@ -112,7 +112,10 @@ struct Analyses {
 } // namespace
 
 std::string pipelineSettings() {
-  return lockstepLoopsEnabled() ? std::string() : std::string("lockstep-loops=0");
+  std::string settings = lockstepLoopsEnabled() ? "" : "lockstep-loops=0";
+  if (const char *unroll = std::getenv("CUPORT_LOCKSTEP_UNROLL"))
+    settings += std::string(settings.empty() ? "" : ",") + "lockstep-unroll=" + unroll;
+  return settings;
 }
 
 Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,

@@ -11,16 +11,23 @@
 #include "llvm/ADT/PostOrderIterator.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Analysis/AssumptionCache.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/PostDominators.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicsNVPTX.h"
+#include "llvm/Transforms/Utils/LoopSimplify.h"
+#include "llvm/Transforms/Utils/LoopUtils.h"
 #include "llvm/Transforms/Utils/SSAUpdater.h"
+#include "llvm/Transforms/Utils/UnrollLoop.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <string_view>
@@ -35,6 +42,15 @@ namespace {
 constexpr unsigned kMaxLoops = 16;
 /// Dominators of the loop header tried as the uniform start G.
 constexpr unsigned kMaxClimb = 8;
+/// Iterations of a lock-step loop that each thread runs per round, at
+/// most: every round ends in a block-wide OR and keeps the loop state in
+/// per-thread slots, so more iterations per round divide that cost; the
+/// iterations of one round also put independent loads in flight.
+constexpr unsigned kMaxIterationsPerRound = 8;
+/// Instructions of a loop body times its iterations per round, at most.
+constexpr unsigned kRoundBudget = 96;
+/// Adds of the step that make up one iteration's advance, at most.
+constexpr unsigned kMaxStepChain = 2 * kMaxIterationsPerRound;
 
 constexpr const char *kBlockOr = "llvm.nvvm.barrier0.or";
 
@@ -160,6 +176,13 @@ struct Plan {
 
 enum class EdgeKind { Entry, Skip, Latch, Exit };
 
+/// An induction variable that advances by `times` steps per iteration.
+struct Recurrence {
+  Value *step = nullptr;
+  unsigned times = 0;
+  bool subtract = false;
+};
+
 struct Edge {
   BasicBlock *from;  // the original source
   BasicBlock *block; // the new block on the edge
@@ -168,7 +191,8 @@ struct Edge {
 
 class LockstepLoops {
 public:
-  explicit LockstepLoops(Function &function) : function_(function) {}
+  LockstepLoops(Function &function, TargetLibraryInfo &libraryInfo)
+      : function_(function), libraryInfo_(libraryInfo) {}
 
   /// Speculatable computations of kernel arguments, launch geometry and
   /// constants move to the entry block (as the sub-CFG formation does
@@ -210,8 +234,14 @@ public:
         continue;
       if (std::optional<Plan> plan =
               planFor(*loop, dominators, postDominators, loops, divergence)) {
-        if (!dryRun)
-          apply(*plan, dominators);
+        if (dryRun)
+          return true;
+        // First unrolled (the next call finds it again, bigger), then
+        // put in lock step.
+        if (unrolled_.insert(loop->getHeader()).second &&
+            unrollForRounds(*loop, dominators, loops))
+          return true;
+        apply(*plan, dominators);
         return true;
       }
     }
@@ -219,6 +249,38 @@ public:
   }
 
 private:
+  /// Iterations per round for `loop`: as many as the budget allows.
+  static unsigned iterationsPerRound(const Loop &loop) {
+    if (const char *setting = std::getenv("CUPORT_LOCKSTEP_UNROLL"))
+      return std::clamp(std::atoi(setting), 1, 64);
+    unsigned size = 0;
+    for (BasicBlock *block : loop.blocks())
+      size += block->sizeWithoutDebug();
+    return std::clamp(kRoundBudget / std::max(size, 1u), 1u, kMaxIterationsPerRound);
+  }
+
+  /// Unrolls `loop` (every exit kept: the trip count depends on the
+  /// thread) so that each round of the lock-step loop runs several of its
+  /// iterations.
+  bool unrollForRounds(Loop &loop, DominatorTree &dominators, LoopInfo &loops) {
+    unsigned count = iterationsPerRound(loop);
+    if (count < 2 || !loop.isSafeToClone())
+      return false;
+    AssumptionCache assumptions(function_);
+    ScalarEvolution evolution(function_, libraryInfo_, assumptions, dominators, loops);
+    simplifyLoop(&loop, &dominators, &loops, &evolution, &assumptions, nullptr,
+                 /*PreserveLCSSA=*/false);
+    formLCSSA(loop, dominators, &loops, &evolution);
+    UnrollLoopOptions options{};
+    options.Count = count;
+    options.Force = true;
+    options.ForgetAllSCEV = true;
+    LoopUnrollResult result =
+        UnrollLoop(&loop, options, &loops, &evolution, &dominators, &assumptions,
+                   /*TTI=*/nullptr, /*ORE=*/nullptr, /*PreserveLCSSA=*/true);
+    return result != LoopUnrollResult::Unmodified;
+  }
+
   static bool hasThreadDependentExit(Loop &loop, const Divergence &divergence) {
     SmallVector<BasicBlock *, 4> exiting;
     loop.getExitingBlocks(exiting);
@@ -312,38 +374,57 @@ private:
     return plan;
   }
 
-  /// `phi` = [start, entry], [phi +/- step, latch] on every back edge, the
-  /// step defined before G, and the phi used only inside the loop: the
-  /// add or sub that advances it.
-  static BinaryOperator *recurrenceStep(PHINode &phi, const Plan &plan,
-                                        ArrayRef<Edge> edges, DominatorTree &dominators) {
-    BinaryOperator *next = nullptr;
+  /// `phi` = [start, entry], [phi +/- n * step, latch] on every back edge
+  /// (n adds or subtractions of one step: an unrolled loop advances its
+  /// induction variable n times per iteration), the step defined before
+  /// G, and the phi used only inside the loop.
+  static std::optional<Recurrence> recurrenceOf(PHINode &phi, const Plan &plan,
+                                                ArrayRef<Edge> edges,
+                                                DominatorTree &dominators) {
+    if (!phi.getType()->isIntegerTy())
+      return std::nullopt;
+    Value *next = nullptr;
     for (const Edge &edge : edges) {
       if (edge.kind != EdgeKind::Latch)
         continue;
-      auto *value = dyn_cast<BinaryOperator>(phi.getIncomingValueForBlock(edge.from));
-      if (!value || (next && value != next))
-        return nullptr;
+      Value *value = phi.getIncomingValueForBlock(edge.from);
+      if (next && value != next)
+        return std::nullopt;
       next = value;
     }
-    if (!next || !phi.getType()->isIntegerTy())
-      return nullptr;
-    Value *step = nullptr;
-    if (next->getOpcode() == Instruction::Add)
-      step = next->getOperand(0) == &phi ? next->getOperand(1)
-             : next->getOperand(1) == &phi ? next->getOperand(0)
-                                           : nullptr;
-    else if (next->getOpcode() == Instruction::Sub && next->getOperand(0) == &phi)
-      step = next->getOperand(1);
-    if (!step)
-      return nullptr;
-    if (auto *stepInst = dyn_cast<Instruction>(step);
-        stepInst && !dominators.dominates(stepInst, plan.start->getTerminator()))
-      return nullptr;
+    if (!next)
+      return std::nullopt;
+    Recurrence recurrence;
+    for (Value *value = next; value != &phi;) {
+      auto *advance = dyn_cast<BinaryOperator>(value);
+      if (!advance || recurrence.times == kMaxStepChain ||
+          !plan.loop->contains(advance->getParent()))
+        return std::nullopt;
+      bool subtract = advance->getOpcode() == Instruction::Sub;
+      if (!subtract && advance->getOpcode() != Instruction::Add)
+        return std::nullopt;
+      if (recurrence.times > 0 && subtract != recurrence.subtract)
+        return std::nullopt;
+      Value *lhs = advance->getOperand(0), *rhs = advance->getOperand(1);
+      // The step is the operand defined before G; the other one leads on
+      // to the phi (a subtraction only ever subtracts the step).
+      bool rhsIsStep = isAvailableAtStart(rhs, plan, dominators);
+      if (!rhsIsStep && (subtract || !isAvailableAtStart(lhs, plan, dominators)))
+        return std::nullopt;
+      Value *step = rhsIsStep ? rhs : lhs;
+      if (rhsIsStep && isAvailableAtStart(lhs, plan, dominators))
+        return std::nullopt; // does not depend on the phi
+      if (recurrence.step && step != recurrence.step)
+        return std::nullopt;
+      recurrence.step = step;
+      recurrence.subtract = subtract;
+      ++recurrence.times;
+      value = rhsIsStep ? lhs : rhs;
+    }
     for (User *user : phi.users())
       if (!plan.loop->contains(cast<Instruction>(user)->getParent()))
-        return nullptr;
-    return next;
+        return std::nullopt;
+    return recurrence;
   }
 
   /// `value` defined before G (or not an instruction): usable anywhere in
@@ -449,7 +530,7 @@ private:
     struct State {
       PHINode *original;
       PHINode *top;
-      BinaryOperator *next; // recurrences
+      std::optional<Recurrence> recurrence;
       Value *start = nullptr;
     };
     DenseMap<Type *, PHINode *> counters;
@@ -466,12 +547,12 @@ private:
     };
     std::vector<State> headerState, joinState;
     for (PHINode &phi : header->phis())
-      headerState.push_back({&phi, nullptr, recurrenceStep(phi, plan, stepEdges, dominators)});
+      headerState.push_back({&phi, nullptr, recurrenceOf(phi, plan, stepEdges, dominators)});
     for (State &state : headerState)
-      if (!state.next)
+      if (!state.recurrence)
         state.top = topPhi(state.original->getType(), state.original->getName() + ".lockstep");
     for (PHINode &phi : join->phis())
-      joinState.push_back({&phi, topPhi(phi.getType(), phi.getName() + ".lockstep"), nullptr});
+      joinState.push_back({&phi, topPhi(phi.getType(), phi.getName() + ".lockstep"), std::nullopt});
     // 1 while the thread is in the loop (i32: vectorizes as a mask).
     PHINode *active = topPhi(t.getInt32Ty(), "lockstep.active");
 
@@ -485,13 +566,13 @@ private:
                            plan, dominators, phi.getName() + ".first");
       Value *next;
       auto *firstPhi = dyn_cast<PHINode>(first);
-      if (state.next && !(firstPhi && firstPhi->getParent() == firstMerge)) {
+      if (state.recurrence && !(firstPhi && firstPhi->getParent() == firstMerge)) {
         // Recomputed where the loop body starts (below).
         state.start = first;
         counterOf(phi.getType());
         continue;
       }
-      state.next = nullptr;
+      state.recurrence.reset();
       if (!state.top) // a recurrence whose start is not defined before G
         state.top = topPhi(phi.getType(), phi.getName() + ".lockstep");
       {
@@ -549,12 +630,13 @@ private:
       Value *value = state.top;
       if (!value) {
         IRBuilder<> h(header, header->getFirstNonPHIIt());
-        BinaryOperator *next = state.next;
-        Value *stepValue = next->getOperand(0) == state.original ? next->getOperand(1)
-                                                                 : next->getOperand(0);
-        Value *offset = h.CreateMul(stepValue, counters.lookup(state.original->getType()));
-        value = next->getOpcode() == Instruction::Add ? h.CreateAdd(state.start, offset)
-                                                      : h.CreateSub(state.start, offset);
+        const Recurrence &recurrence = *state.recurrence;
+        Value *steps = counters.lookup(state.original->getType());
+        if (recurrence.times > 1)
+          steps = h.CreateMul(steps, ConstantInt::get(steps->getType(), recurrence.times));
+        Value *offset = h.CreateMul(recurrence.step, steps);
+        value = recurrence.subtract ? h.CreateSub(state.start, offset)
+                                    : h.CreateAdd(state.start, offset);
         value->takeName(state.original);
       }
       state.original->replaceAllUsesWith(value);
@@ -600,6 +682,8 @@ private:
   }
 
   Function &function_;
+  TargetLibraryInfo &libraryInfo_;
+  SmallPtrSet<BasicBlock *, 8> unrolled_; // loop headers
 };
 
 } // namespace
@@ -609,7 +693,8 @@ bool lockstepLoopsEnabled() {
   return !setting || std::string_view(setting) != "0";
 }
 
-PreservedAnalyses LockstepLoopsPass::run(Function &function, FunctionAnalysisManager &) {
+PreservedAnalyses LockstepLoopsPass::run(Function &function,
+                                         FunctionAnalysisManager &analyses) {
   if (!function.hasFnAttribute(kBlockFunctionAttr) || function.empty() ||
       !lockstepLoopsEnabled())
     return PreservedAnalyses::all();
@@ -619,11 +704,11 @@ PreservedAnalyses LockstepLoopsPass::run(Function &function, FunctionAnalysisMan
     if (auto *alloca = dyn_cast<AllocaInst>(&inst);
         alloca && !isa<ConstantInt>(alloca->getArraySize()))
       return PreservedAnalyses::all();
-  LockstepLoops lockstep(function);
+  LockstepLoops lockstep(function, analyses.getResult<TargetLibraryAnalysis>(function));
   if (!lockstep.transformOne(/*dryRun=*/true))
     return PreservedAnalyses::all();
   lockstep.hoistUniformValues();
-  for (unsigned n = 0; n < kMaxLoops && lockstep.transformOne(); ++n)
+  for (unsigned n = 0; n < 2 * kMaxLoops && lockstep.transformOne(); ++n)
     ;
   return PreservedAnalyses::none();
 }

@@ -28,6 +28,16 @@
 //      rewrite it as `start + s * trip` with a block-uniform trip count
 //      (then `in[i]` is a consecutive load across the threads).
 //
+//      Before that the loop is unrolled, every exit kept, so that each
+//      round runs up to eight of its iterations per thread (fewer for
+//      bodies over 12 instructions, none over 48): a round ends in a
+//      block-wide OR and keeps the loop state in per-thread slots, which
+//      is now paid once per eight iterations, and the eight loads of a
+//      round are in flight together. The unrolled induction variable
+//      advances by n adds of one step per iteration: it becomes
+//      `start + s * (n * trip + k)` all the same. CUPORT_LOCKSTEP_UNROLL=N
+//      sets the iterations per round (1: no unrolling).
+//
 //      Only loops without inner loops whose region (G to J; other loops
 //      only before this one, they run in the first step) reaches no
 //      barrier, warp collective, call with effects, stack allocation,

@@ -114,3 +114,19 @@ extern "C" __global__ void spinLockPerThread(int *locks, int *counters, int *ord
   __threadfence();
   atomicExch(lock, 0);
 }
+
+// A loop counting down (the induction variable advances by subtraction)
+// with a per-thread trip count of 0 to 2 * blockDim.x / step + 1: runs of
+// iterations that end at every position of a lock-step round.
+extern "C" __global__ void countDownStrided(const int *in, int *out, int *trips, int n,
+                                           int step) {
+  unsigned t = blockIdx.x * blockDim.x + threadIdx.x;
+  int count = 0;
+  int acc = int(t);
+  for (int i = n - 1 - int(t); i >= 0; i -= step) {
+    acc = acc * 3 + in[i];
+    out[i] = acc;
+    ++count;
+  }
+  trips[t] = count;
+}

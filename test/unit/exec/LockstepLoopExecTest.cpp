@@ -231,4 +231,36 @@ TEST_F(LockstepLoopExec, LockTakenInLoopIsNotRunInLockstep) {
   }
 }
 
+// Every thread's trip count from 0 to 2 * 8 + 3: with up to eight
+// iterations per lock-step round, threads leave at every position of a
+// round, in the first, a middle and the last round.
+TEST_F(LockstepLoopExec, CountDownLoopLeavesAtEveryPositionOfARound) {
+  for (unsigned threads : {64u, 19u}) {
+    const unsigned blocks = 2, gridThreads = blocks * threads;
+    for (int n : {0, 1, int(gridThreads) * 3 + 5, int(gridThreads) * 19 - 7}) {
+      std::vector<int> in = sequence<int>(size_t(n) + 1, n);
+      int *dIn = harness->upload(in);
+      int *dOut = harness->upload(std::vector<int>(size_t(n) + 1, -1));
+      int *dTrips = harness->upload(std::vector<int>(gridThreads, -1));
+      ASSERT_EQ(harness->launch(kernel("countDownStrided"), {blocks}, {threads}, dIn, dOut,
+                                dTrips, n, int(gridThreads)),
+                Status::Success);
+      std::vector<int> out = harness->download(dOut, size_t(n) + 1);
+      std::vector<int> trips = harness->download(dTrips, gridThreads);
+      std::vector<int> want(size_t(n) + 1, -1);
+      for (unsigned t = 0; t < gridThreads; ++t) {
+        int count = 0;
+        int acc = int(t);
+        for (int i = n - 1 - int(t); i >= 0; i -= int(gridThreads)) {
+          acc = acc * 3 + in[size_t(i)];
+          want[size_t(i)] = acc;
+          ++count;
+        }
+        ASSERT_EQ(trips[t], count) << "n " << n << " threads " << threads << " thread " << t;
+      }
+      ASSERT_EQ(out, want) << "n " << n << " threads " << threads;
+    }
+  }
+}
+
 } // namespace
