@@ -82,7 +82,7 @@ void runBlock(const BlockRun &run, uint64_t linear) {
 } // namespace
 
 Status runCooperativeLaunch(CpuKernel &kernel, const backend::LaunchParams &params,
-                            const void *args) {
+                            const void *args, DeviceOutput &output) {
   const backend::Dim3 grid = params.grid;
   uint64_t blocks = uint64_t(grid.x) * grid.y * grid.z;
   LaunchServices services;
@@ -107,7 +107,7 @@ Status runCooperativeLaunch(CpuKernel &kernel, const backend::LaunchParams &para
   }
   for (std::thread &thread : threads)
     thread.join();
-  services.flush();
+  output.add(services);
   switch (LaunchAbort(services.abort.load())) {
   case LaunchAbort::Assert:
     return Status::AssertTriggered;

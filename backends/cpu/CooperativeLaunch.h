@@ -33,12 +33,13 @@
 namespace cuport::cpu {
 
 class CpuKernel;
+class DeviceOutput;
 
 /// Runs the launch `params` of `kernel` (arguments packed in `args`) with
 /// one host thread per block, all at once; returns when every block is
-/// done, with the launch's status.
+/// done, with the launch's status. Its printf output goes to `output`.
 backend::Status runCooperativeLaunch(CpuKernel &kernel, const backend::LaunchParams &params,
-                                     const void *args);
+                                     const void *args, DeviceOutput &output);
 
 } // namespace cuport::cpu
 

@@ -28,6 +28,7 @@
 #include "CpuQueue.h"
 #include "DeviceArena.h"
 #include "DeviceHeap.h"
+#include "DeviceServices.h"
 #include "KernelCompiler.h"
 #include "WorkerPool.h"
 #include "cuport/Backend.h"
@@ -164,6 +165,7 @@ public:
 
   Status loadModule(std::span<const backend::ModuleImage> images,
                     backend::Module **out, std::string *diagnostic) override {
+    output_.flush(); // as CUDA does when a module loads
     KernelCompiler *compiler = this->compiler(diagnostic);
     if (!compiler)
       return Status::Internal;
@@ -177,6 +179,7 @@ public:
   }
 
   void unloadModule(backend::Module *module) override {
+    output_.flush(); // as CUDA does when a module unloads
     auto *cpuModule = static_cast<CpuModule *>(module);
     if (compiler_)
       compiler_->release(*cpuModule);
@@ -192,13 +195,13 @@ public:
   Status closeImported(void *ptr) override { return closeImport(ptr); }
 
   Status createQueue(backend::Queue **out) override {
-    *out = new CpuQueue();
+    *out = new CpuQueue(output_);
     return Status::Success;
   }
   void destroyQueue(backend::Queue *queue) override { delete queue; }
 
   Status createEvent(backend::Event **out) override {
-    *out = new CpuEvent();
+    *out = new CpuEvent(output_);
     return Status::Success;
   }
   void destroyEvent(backend::Event *event) override { delete event; }
@@ -219,6 +222,7 @@ private:
   }
 
   backend::DeviceProperties properties_;
+  DeviceOutput output_; ///< the printf FIFO (before the queues that add to it)
   DeviceArena arena_; ///< device memory, shareable with other processes
   std::mutex memoryMutex_;
   std::unordered_map<void *, size_t> sizes_; ///< live allocations, rounded

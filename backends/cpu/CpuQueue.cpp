@@ -65,6 +65,7 @@ void CpuEvent::waitFor(uint64_t generation) {
 
 Status CpuEvent::synchronize() {
   waitFor(armedGeneration());
+  output_.flush();
   return Status::Success;
 }
 
@@ -77,7 +78,7 @@ uint64_t CpuEvent::timestampNs() {
 // CpuQueue
 //===----------------------------------------------------------------------===//
 
-CpuQueue::CpuQueue() : thread_([this] { run(); }) {}
+CpuQueue::CpuQueue(DeviceOutput &output) : output_(output), thread_([this] { run(); }) {}
 
 CpuQueue::~CpuQueue() {
   {
@@ -146,9 +147,10 @@ Status CpuQueue::launch(backend::Kernel &kernel,
       [](std::byte *p) { ::operator delete[](p, std::align_val_t(64)); });
   std::memcpy(args.get(), params.args.data(), params.args.size());
   backend::LaunchParams launch = params;
+  output_.flush(); // CUDA flushes the printf FIFO when a launch starts
   submit([this, &cpuKernel, launch, args]() -> Status {
     if (launch.cooperative)
-      return runCooperativeLaunch(cpuKernel, launch, args.get());
+      return runCooperativeLaunch(cpuKernel, launch, args.get(), output_);
     const backend::Dim3 grid = launch.grid, block = launch.block;
     uint64_t blocksPerSlice = uint64_t(grid.x) * grid.y;
     uint64_t blocks = blocksPerSlice * grid.z;
@@ -186,7 +188,7 @@ Status CpuQueue::launch(backend::Kernel &kernel,
     auto started = launch.executionNs ? std::chrono::steady_clock::now()
                                       : std::chrono::steady_clock::time_point();
     WorkerPool::instance().run(blocks, chunk, state_);
-    launchServices.flush();
+    output_.add(launchServices);
     if (launch.executionNs) // timed only for cuport run --report
       launch.executionNs->fetch_add(
           uint64_t(std::chrono::nanoseconds(std::chrono::steady_clock::now() - started).count()),
@@ -224,7 +226,8 @@ Status CpuQueue::hostCallback(backend::HostCallback fn, void *userData) {
   // Host functions run on the queue's own thread, never on a thread that
   // happens to synchronize.
   submit(
-      [=] {
+      [=, this] {
+        output_.flush(); // as CUDA does before a host function runs
         fn(userData);
         return Status::Success;
       },
@@ -270,6 +273,8 @@ Status CpuQueue::synchronize() {
   }
   Status status = firstError_;
   firstError_ = Status::Success;
+  lock.unlock();
+  output_.flush();
   return status;
 }
 

@@ -32,8 +32,12 @@
 
 namespace cuport::cpu {
 
+class DeviceOutput;
+
 class CpuEvent final : public backend::Event {
 public:
+  /// `output`: the device's printf FIFO, flushed by synchronize().
+  explicit CpuEvent(DeviceOutput &output) : output_(output) {}
   backend::Status query() override;
   backend::Status synchronize() override;
   uint64_t timestampNs() override;
@@ -53,11 +57,14 @@ private:
   uint64_t armed_ = 0;
   std::atomic<uint64_t> completed_{0}; // written under mutex_, polled without
   uint64_t timestampNs_ = 0;
+  DeviceOutput &output_;
 };
 
 class CpuQueue final : public backend::Queue {
 public:
-  CpuQueue();
+  /// `output`: the device's printf FIFO; launches add to it, and it is
+  /// flushed where CUDA flushes it (see DeviceOutput).
+  explicit CpuQueue(DeviceOutput &output);
   ~CpuQueue() override;
 
   backend::Status launch(backend::Kernel &kernel,
@@ -93,6 +100,7 @@ private:
   bool busy_ = false; ///< an item runs (on the queue thread or a synchronizer)
   bool stopping_ = false;
   backend::Status firstError_ = backend::Status::Success;
+  DeviceOutput &output_;
   WorkerState state_; // the queue thread's own arena when it runs blocks
   std::thread thread_;
 };

@@ -26,6 +26,8 @@
 //===----------------------------------------------------------------------===//
 #include "DeviceServices.h"
 
+#include <set>
+
 #include "DeviceHeap.h"
 
 #include "passes/DeviceServices.h"
@@ -235,17 +237,66 @@ void cuport_service_free(LaunchContext *ctx, uint64_t pointer) {
 
 } // namespace
 
-void LaunchServices::flush() {
-  std::lock_guard lock(outputMutex);
-  if (!output.empty()) {
-    std::fwrite(output.data(), 1, output.size(), stdout);
+namespace {
+
+/// Every live DeviceOutput, flushed when the process ends (the backend's
+/// devices are never destroyed before exit).
+struct LiveOutputs {
+  std::mutex mutex;
+  std::set<DeviceOutput *> outputs;
+  ~LiveOutputs() {
+    std::lock_guard lock(mutex);
+    for (DeviceOutput *output : outputs)
+      output->flush();
+  }
+};
+
+LiveOutputs &liveOutputs() {
+  static LiveOutputs outputs;
+  return outputs;
+}
+
+} // namespace
+
+DeviceOutput::DeviceOutput() {
+  LiveOutputs &live = liveOutputs();
+  std::lock_guard lock(live.mutex);
+  live.outputs.insert(this);
+}
+
+DeviceOutput::~DeviceOutput() {
+  {
+    LiveOutputs &live = liveOutputs();
+    std::lock_guard lock(live.mutex);
+    live.outputs.erase(this);
+  }
+  flush();
+}
+
+void DeviceOutput::add(LaunchServices &launch) {
+  std::lock_guard launchLock(launch.outputMutex);
+  if (launch.output.empty() && launch.diagnostics.empty())
+    return;
+  std::lock_guard lock(mutex_);
+  stdout_ += launch.output;
+  stderr_ += launch.diagnostics;
+  launch.output.clear();
+  launch.diagnostics.clear();
+}
+
+void DeviceOutput::flush() {
+  std::string out, err;
+  {
+    std::lock_guard lock(mutex_);
+    out.swap(stdout_);
+    err.swap(stderr_);
+  }
+  if (!out.empty()) {
+    std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
-    output.clear();
   }
-  if (!diagnostics.empty()) {
-    std::fwrite(diagnostics.data(), 1, diagnostics.size(), stderr);
-    diagnostics.clear();
-  }
+  if (!err.empty())
+    std::fwrite(err.data(), 1, err.size(), stderr);
 }
 
 namespace {

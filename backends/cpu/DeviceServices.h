@@ -33,9 +33,10 @@ class DeviceHeap;
 /// Why a launch was aborted by device code.
 enum class LaunchAbort : int { None = 0, Assert, Trap };
 
-/// What all blocks of one launch share: device printf output (written to
-/// stdout when the launch completes, so output appears in launch order and
-/// never interleaves with another launch's) and the first abort.
+/// What all blocks of one launch share: device printf output and
+/// assertion messages (handed to the device's DeviceOutput when the launch
+/// completes, so a launch's output never interleaves with another's) and
+/// the first abort.
 struct LaunchServices {
   std::atomic<int> abort{int(LaunchAbort::None)};
   std::mutex outputMutex;
@@ -43,8 +44,31 @@ struct LaunchServices {
   std::string diagnostics; ///< assertion messages, for stderr
 
   bool aborted() const { return abort.load(std::memory_order_relaxed) != 0; }
-  /// Writes the buffered output; called once the launch has completed.
+};
+
+/// The printf FIFO of one device: the output of its completed launches, in
+/// the order they completed, held until a point where CUDA flushes the
+/// FIFO to the host: the start of a launch, a stream, event or device
+/// synchronization (blocking copies synchronize), loading or unloading a
+/// module, before a host function runs, the device's destruction, and the
+/// end of the process (CUDA tears the context down at exit). Nothing is
+/// dropped: cudaLimitPrintfFifoSize does not truncate.
+class DeviceOutput {
+public:
+  DeviceOutput();
+  ~DeviceOutput(); ///< flushes
+  DeviceOutput(const DeviceOutput &) = delete;
+  DeviceOutput &operator=(const DeviceOutput &) = delete;
+
+  /// Takes the output of a completed launch.
+  void add(LaunchServices &launch);
+  /// Writes what it holds: printf output to stdout, assertion messages to
+  /// stderr.
   void flush();
+
+private:
+  std::mutex mutex_;
+  std::string stdout_, stderr_;
 };
 
 /// What LaunchContext::services points at while a chunk of blocks runs.

@@ -42,11 +42,13 @@ static int checkCapturedGraph() {
   CHECK_CUDA(cudaMalloc(&dA, bytes));
   CHECK_CUDA(cudaMalloc(&dB, bytes));
   CHECK_CUDA(cudaMalloc(&dAcc, bytes));
-  CHECK_CUDA(cudaMemset(dAcc, 0, bytes));
 
   cudaStream_t s1, s2;
   CHECK_CUDA(cudaStreamCreate(&s1));
   CHECK_CUDA(cudaStreamCreate(&s2));
+  // On s1: built with --default-stream per-thread, a cudaMemset would go to
+  // the per-thread default stream, which s1 does not wait for.
+  CHECK_CUDA(cudaMemsetAsync(dAcc, 0, bytes, s1));
   cudaEvent_t fork, join;
   CHECK_CUDA(cudaEventCreateWithFlags(&fork, cudaEventDisableTiming));
   CHECK_CUDA(cudaEventCreateWithFlags(&join, cudaEventDisableTiming));
