@@ -6,6 +6,7 @@
 #include "passes/CpuPipeline.h"
 
 #include "passes/AddressArithmeticToGep.h"
+#include "passes/ImplicitWarpSync.h"
 #include "passes/KernelAbi.h"
 #include "passes/LockstepLoops.h"
 #include "passes/LowerDeviceServices.h"
@@ -157,6 +158,7 @@ Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,
     ModulePassManager lower;
     lower.addPass(KernelAbiPass(kernels, diagnostics));
     lower.addPass(LowerDeviceServicesPass(kernels));
+    lower.addPass(createModuleToFunctionPassAdaptor(ImplicitWarpSyncPass()));
     lower.addPass(SharedMemoryArenaPass(kernels, diagnostics));
     lower.addPass(createModuleToFunctionPassAdaptor(LockstepLoopsPass()));
     lower.addPass(createModuleToFunctionPassAdaptor(RematerializeThreadValuesPass()));

@@ -218,3 +218,50 @@ extern "C" __global__ void earlyExitCollectives(const int *in, unsigned *out, un
   out[3 * i + 1] = __reduce_add_sync(FULL, in[i]);
   out[3 * i + 2] = __shfl_xor_sync(FULL, in[i], 1);
 }
+
+// Warp-synchronous code written before Volta: no __syncwarp(), the lanes
+// talk through volatile shared memory and rely on running in lock step.
+// The classic last-warp unrolled reduction (the first warp finishes a
+// block reduction of 256 values).
+__device__ void legacyWarpReduce(volatile int *s, unsigned tid) {
+  s[tid] += s[tid + 32];
+  s[tid] += s[tid + 16];
+  s[tid] += s[tid + 8];
+  s[tid] += s[tid + 4];
+  s[tid] += s[tid + 2];
+  s[tid] += s[tid + 1];
+}
+extern "C" __global__ void legacyBlockReduce(const int *in, int *out) {
+  __shared__ int s[256];
+  unsigned tid = threadIdx.x;
+  s[tid] = in[blockIdx.x * 256 + tid];
+  __syncthreads();
+  for (unsigned k = 128; k > 32; k >>= 1) {
+    if (tid < k)
+      s[tid] += s[tid + k];
+    __syncthreads();
+  }
+  if (tid < 32)
+    legacyWarpReduce(s, tid);
+  if (tid == 0)
+    out[blockIdx.x] = s[0];
+}
+
+// The classic volatile warp scan: lanes at or above each offset add the
+// value `offset` lanes down, under lane-dependent branches; a block barrier
+// after it (lanes that skip a step wait there), then a second warp reads
+// the first warp's results.
+extern "C" __global__ void legacyWarpScan(const int *in, int *out) {
+  __shared__ int s[64];
+  unsigned tid = threadIdx.x, lane = tid & 31;
+  volatile int *v = s;
+  int value = in[blockIdx.x * 64 + tid];
+  v[tid] = value;
+  if (lane >= 1) v[tid] = value = value + v[tid - 1];
+  if (lane >= 2) v[tid] = value = value + v[tid - 2];
+  if (lane >= 4) v[tid] = value = value + v[tid - 4];
+  if (lane >= 8) v[tid] = value = value + v[tid - 8];
+  if (lane >= 16) v[tid] = value = value + v[tid - 16];
+  __syncthreads();
+  out[blockIdx.x * 64 + tid] = s[tid] * 1000 + s[63 - tid] % 1000;
+}

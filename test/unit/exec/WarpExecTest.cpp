@@ -457,4 +457,46 @@ TEST_F(WarpExec, LanesThatReturnedTakeNoPart) {
   }
 }
 
+// Pre-Volta warp-synchronous code (volatile shared memory, no
+// __syncwarp): run as if the lanes of a warp were in lock step
+// (passes/ImplicitWarpSync). Thread by thread, lane 0 would read s[16]
+// before lane 16 had added s[48] to it.
+TEST_F(WarpExec, LegacyVolatileWarpReduceRunsInLockStep) {
+  const unsigned blocks = 3;
+  std::vector<int32_t> in(blocks * 256);
+  for (size_t i = 0; i < in.size(); ++i)
+    in[i] = int32_t((i * 2654435761u) % 1999) - 999;
+  int32_t *dIn = harness->upload(in);
+  int32_t *dOut = harness->upload(std::vector<int32_t>(blocks, -1));
+  ASSERT_EQ(harness->launch(kernel("legacyBlockReduce"), {blocks}, {256}, dIn, dOut),
+            Status::Success);
+  std::vector<int32_t> out = harness->download(dOut, blocks);
+  for (unsigned b = 0; b < blocks; ++b) {
+    int32_t want = 0;
+    for (unsigned t = 0; t < 256; ++t)
+      want += in[b * 256 + t];
+    EXPECT_EQ(out[b], want) << "block " << b;
+  }
+}
+
+TEST_F(WarpExec, LegacyVolatileWarpScanUnderLaneBranches) {
+  const unsigned blocks = 2;
+  std::vector<int32_t> in(blocks * 64);
+  for (size_t i = 0; i < in.size(); ++i)
+    in[i] = int32_t((i * 7 + 3) % 10);
+  int32_t *dIn = harness->upload(in);
+  int32_t *dOut = harness->upload(std::vector<int32_t>(in.size(), -1));
+  ASSERT_EQ(harness->launch(kernel("legacyWarpScan"), {blocks}, {64}, dIn, dOut),
+            Status::Success);
+  std::vector<int32_t> out = harness->download(dOut, in.size());
+  for (unsigned b = 0; b < blocks; ++b) {
+    std::vector<int32_t> scan(64);
+    for (unsigned t = 0; t < 64; ++t) // inclusive scan within each warp
+      scan[t] = in[b * 64 + t] + (t % 32 ? scan[t - 1] : 0);
+    for (unsigned t = 0; t < 64; ++t)
+      ASSERT_EQ(out[b * 64 + t], scan[t] * 1000 + scan[63 - t] % 1000)
+          << "block " << b << " thread " << t;
+  }
+}
+
 } // namespace
