@@ -132,6 +132,9 @@ Function *rewriteKernel(Function &kernel, const translate::KernelDescriptor &des
   BasicBlock *oldEntry = &kernel.getEntryBlock();
   block->splice(block->end(), &kernel);
   builder.CreateBr(oldEntry);
+  // The kernel's address (`mov.u64 %rd, kernel`: a device-side launch)
+  // is the block function's.
+  kernel.replaceAllUsesWith(block);
   kernel.eraseFromParent();
   return block;
 }
