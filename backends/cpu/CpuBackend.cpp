@@ -28,6 +28,7 @@
 #include "CpuQueue.h"
 #include "DeviceArena.h"
 #include "DeviceHeap.h"
+#include "DeviceLaunch.h"
 #include "DeviceServices.h"
 #include "KernelCompiler.h"
 #include "WorkerPool.h"
@@ -174,6 +175,7 @@ public:
       *diagnostic = llvm::toString(module.takeError());
       return Status::InvalidImage;
     }
+    KernelDirectory::add(**module); // device-side launches find its kernels
     *out = module->release();
     return Status::Success;
   }
@@ -181,6 +183,7 @@ public:
   void unloadModule(backend::Module *module) override {
     output_.flush(); // as CUDA does when a module unloads
     auto *cpuModule = static_cast<CpuModule *>(module);
+    KernelDirectory::remove(*cpuModule);
     if (compiler_)
       compiler_->release(*cpuModule);
     delete cpuModule;

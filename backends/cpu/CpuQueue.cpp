@@ -135,6 +135,84 @@ void CpuQueue::run() {
   }
 }
 
+namespace {
+
+/// Runs one grid of `kernel` (a cooperative one on host threads of its own,
+/// CooperativeLaunch.h), then the grids its device code launched, in
+/// launch order, each with its own children (DeviceLaunch.h); the first
+/// failure is the launch's status.
+Status runGrid(CpuKernel &kernel, const backend::LaunchParams &launch,
+               const void *argBuffer, WorkerState &queueState, DeviceOutput &output,
+               unsigned depth) {
+  if (launch.cooperative)
+    return runCooperativeLaunch(kernel, launch, argBuffer, output);
+  const backend::Dim3 grid = launch.grid, block = launch.block;
+  uint64_t blocksPerSlice = uint64_t(grid.x) * grid.y;
+  uint64_t blocks = blocksPerSlice * grid.z;
+  size_t sharedBytes = size_t(kernel.info().staticSharedBytes) + launch.dynamicSharedBytes;
+  BlockFunction entry = kernel.entry();
+  const uint64_t gridId = nextGridId();
+  LaunchServices launchServices;
+  launchServices.depth = depth;
+  WorkerPool::ChunkFunction chunk = [&](uint64_t begin, uint64_t end, WorkerState &state) {
+    LaunchContext ctx{};
+    ctx.gridDim[0] = grid.x; ctx.gridDim[1] = grid.y; ctx.gridDim[2] = grid.z;
+    ctx.blockDim[0] = block.x; ctx.blockDim[1] = block.y; ctx.blockDim[2] = block.z;
+    ctx.dynamicSharedBytes = launch.dynamicSharedBytes;
+    ctx.sharedArena = state.sharedArena(std::max<size_t>(sharedBytes, 16));
+    std::jmp_buf abortJump;
+    DeviceServiceState services{state.index, WorkerPool::instance().size(), gridId,
+                                &launchServices, &abortJump};
+    services.heap = static_cast<DeviceHeap *>(launch.deviceHeap);
+    ctx.services = &services;
+    // assert() and trap leave the running block here; the launch is over.
+    if (setjmp(abortJump) != 0)
+      return;
+    for (uint64_t linear = begin; linear < end; ++linear) {
+      if (launchServices.aborted())
+        return; // another block aborted the launch: run no more blocks
+      uint64_t inSlice = linear % blocksPerSlice;
+      ctx.blockIdx[0] = uint32_t(inSlice % grid.x);
+      ctx.blockIdx[1] = uint32_t(inSlice / grid.x);
+      ctx.blockIdx[2] = uint32_t(linear / blocksPerSlice);
+      entry(argBuffer, &ctx);
+    }
+  };
+  auto started = launch.executionNs ? std::chrono::steady_clock::now()
+                                    : std::chrono::steady_clock::time_point();
+  WorkerPool::instance().run(blocks, chunk, queueState);
+  output.add(launchServices);
+  if (launch.executionNs) // timed only for cuport run --report
+    launch.executionNs->fetch_add(
+        uint64_t(std::chrono::nanoseconds(std::chrono::steady_clock::now() - started).count()),
+        std::memory_order_relaxed);
+  switch (LaunchAbort(launchServices.abort.load())) {
+  case LaunchAbort::Assert:
+    return Status::AssertTriggered;
+  case LaunchAbort::Trap:
+    return Status::LaunchFailure;
+  case LaunchAbort::None:
+    break;
+  }
+  for (const std::unique_ptr<ChildLaunch> &child : launchServices.children) {
+    if (!child->launched)
+      continue; // a parameter buffer never launched
+    backend::LaunchParams params = launch;
+    params.grid = child->grid;
+    params.block = child->block;
+    params.dynamicSharedBytes = child->dynamicSharedBytes;
+    params.args = {child->args.get(), child->kernel->info().argBufferSize};
+    params.executionNs = nullptr;
+    if (Status status = runGrid(*child->kernel, params, child->args.get(), queueState,
+                                output, depth + 1);
+        status != Status::Success)
+      return status;
+  }
+  return Status::Success;
+}
+
+} // namespace
+
 Status CpuQueue::launch(backend::Kernel &kernel,
                         const backend::LaunchParams &params) {
   auto &cpuKernel = static_cast<CpuKernel &>(kernel);
@@ -149,59 +227,7 @@ Status CpuQueue::launch(backend::Kernel &kernel,
   backend::LaunchParams launch = params;
   output_.flush(); // CUDA flushes the printf FIFO when a launch starts
   submit([this, &cpuKernel, launch, args]() -> Status {
-    if (launch.cooperative)
-      return runCooperativeLaunch(cpuKernel, launch, args.get(), output_);
-    const backend::Dim3 grid = launch.grid, block = launch.block;
-    uint64_t blocksPerSlice = uint64_t(grid.x) * grid.y;
-    uint64_t blocks = blocksPerSlice * grid.z;
-    size_t sharedBytes =
-        size_t(cpuKernel.info().staticSharedBytes) + launch.dynamicSharedBytes;
-    BlockFunction entry = cpuKernel.entry();
-    const void *argBuffer = args.get();
-    const uint64_t gridId = nextGridId();
-    LaunchServices launchServices;
-    WorkerPool::ChunkFunction chunk = [&](uint64_t begin, uint64_t end,
-                                          WorkerState &state) {
-      LaunchContext ctx{};
-      ctx.gridDim[0] = grid.x; ctx.gridDim[1] = grid.y; ctx.gridDim[2] = grid.z;
-      ctx.blockDim[0] = block.x; ctx.blockDim[1] = block.y; ctx.blockDim[2] = block.z;
-      ctx.dynamicSharedBytes = launch.dynamicSharedBytes;
-      ctx.sharedArena = state.sharedArena(std::max<size_t>(sharedBytes, 16));
-      std::jmp_buf abortJump;
-      DeviceServiceState services{state.index, WorkerPool::instance().size(), gridId,
-                                  &launchServices, &abortJump};
-      services.heap = static_cast<DeviceHeap *>(launch.deviceHeap);
-      ctx.services = &services;
-      // assert() and trap leave the running block here; the launch is over.
-      if (setjmp(abortJump) != 0)
-        return;
-      for (uint64_t linear = begin; linear < end; ++linear) {
-        if (launchServices.aborted())
-          return; // another block aborted the launch: run no more blocks
-        uint64_t inSlice = linear % blocksPerSlice;
-        ctx.blockIdx[0] = uint32_t(inSlice % grid.x);
-        ctx.blockIdx[1] = uint32_t(inSlice / grid.x);
-        ctx.blockIdx[2] = uint32_t(linear / blocksPerSlice);
-        entry(argBuffer, &ctx);
-      }
-    };
-    auto started = launch.executionNs ? std::chrono::steady_clock::now()
-                                      : std::chrono::steady_clock::time_point();
-    WorkerPool::instance().run(blocks, chunk, state_);
-    output_.add(launchServices);
-    if (launch.executionNs) // timed only for cuport run --report
-      launch.executionNs->fetch_add(
-          uint64_t(std::chrono::nanoseconds(std::chrono::steady_clock::now() - started).count()),
-          std::memory_order_relaxed);
-    switch (LaunchAbort(launchServices.abort.load())) {
-    case LaunchAbort::Assert:
-      return Status::AssertTriggered;
-    case LaunchAbort::Trap:
-      return Status::LaunchFailure;
-    case LaunchAbort::None:
-      break;
-    }
-    return Status::Success;
+    return runGrid(cpuKernel, launch, args.get(), state_, output_, /*depth=*/0);
   });
   return Status::Success;
 }

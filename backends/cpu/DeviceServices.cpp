@@ -28,6 +28,7 @@
 
 #include <set>
 
+#include "CpuKernel.h"
 #include "DeviceHeap.h"
 
 #include "passes/DeviceServices.h"
@@ -225,6 +226,79 @@ uint64_t cuport_service_aligned_malloc(LaunchContext *ctx, uint64_t bytes,
   if (!state || !state->heap)
     return 0;
   return reinterpret_cast<uintptr_t>(state->heap->allocateAligned(bytes, alignment));
+}
+
+// cudaError_t values the device runtime returns.
+constexpr int32_t kCudaSuccess = 0, kCudaInvalidValue = 1, kCudaInvalidConfiguration = 9,
+                  kCudaLaunchMaxDepthExceeded = 65, kCudaInvalidDeviceFunction = 98;
+
+/// The device runtime's last error, per host thread: a CUDA thread's
+/// launch and its cudaGetLastError run on the same worker, one after the
+/// other (calls with effects are not interleaved across the threads of a
+/// thread loop).
+thread_local int32_t deviceLastError = kCudaSuccess;
+
+uint64_t failLaunch(int32_t error) {
+  deviceLastError = error;
+  return 0;
+}
+
+uint64_t cuport_service_device_launch_buffer(LaunchContext *ctx, uint64_t function,
+                                              const uint32_t *grid, const uint32_t *block,
+                                              uint32_t sharedBytes) {
+  const DeviceServiceState *state = stateOf(ctx);
+  if (!state || !state->launch || !grid || !block)
+    return failLaunch(kCudaInvalidValue);
+  if (state->launch->depth + 1 > kMaxLaunchDepth)
+    return failLaunch(kCudaLaunchMaxDepthExceeded);
+  CpuKernel *kernel = KernelDirectory::find(reinterpret_cast<const void *>(function));
+  if (!kernel)
+    return failLaunch(kCudaInvalidDeviceFunction);
+  // The limits the CPU device reports (backend::DeviceProperties).
+  const backend::DeviceProperties limits;
+  uint64_t threads = uint64_t(block[0]) * block[1] * block[2];
+  uint32_t maxThreads = kernel->info().maxThreadsPerBlock
+                            ? kernel->info().maxThreadsPerBlock
+                            : uint32_t(limits.maxThreadsPerBlock);
+  for (int axis = 0; axis < 3; ++axis)
+    if (grid[axis] == 0 || block[axis] == 0 ||
+        grid[axis] > uint32_t(limits.maxGridSize[axis]) ||
+        block[axis] > uint32_t(limits.maxThreadsDim[axis]))
+      return failLaunch(kCudaInvalidConfiguration);
+  if (threads > maxThreads ||
+      uint64_t(sharedBytes) + kernel->info().staticSharedBytes > limits.sharedMemPerBlockOptin)
+    return failLaunch(kCudaInvalidConfiguration);
+  auto child = std::make_unique<ChildLaunch>();
+  child->kernel = kernel;
+  child->grid = {grid[0], grid[1], grid[2]};
+  child->block = {block[0], block[1], block[2]};
+  child->dynamicSharedBytes = sharedBytes;
+  child->args = std::make_unique<std::byte[]>(std::max<uint32_t>(kernel->info().argBufferSize, 16));
+  auto buffer = reinterpret_cast<uint64_t>(child->args.get());
+  std::lock_guard lock(state->launch->childMutex);
+  state->launch->children.push_back(std::move(child));
+  return buffer;
+}
+
+int32_t cuport_service_device_launch(LaunchContext *ctx, uint64_t buffer, uint64_t) {
+  const DeviceServiceState *state = stateOf(ctx);
+  if (state && state->launch) {
+    std::lock_guard lock(state->launch->childMutex);
+    for (const std::unique_ptr<ChildLaunch> &child : state->launch->children)
+      if (reinterpret_cast<uint64_t>(child->args.get()) == buffer && !child->launched) {
+        child->launched = true;
+        return kCudaSuccess;
+      }
+  }
+  deviceLastError = kCudaInvalidValue;
+  return kCudaInvalidValue;
+}
+
+int32_t cuport_service_device_last_error(LaunchContext *, uint32_t reset) {
+  int32_t error = deviceLastError;
+  if (reset)
+    deviceLastError = kCudaSuccess;
+  return error;
 }
 
 void cuport_service_free(LaunchContext *ctx, uint64_t pointer) {
@@ -435,6 +509,11 @@ std::span<const ServiceSymbol> deviceServiceSymbols() {
       {services::kMalloc, reinterpret_cast<void *>(&cuport_service_malloc)},
       {services::kAlignedMalloc, reinterpret_cast<void *>(&cuport_service_aligned_malloc)},
       {services::kFree, reinterpret_cast<void *>(&cuport_service_free)},
+      {services::kDeviceLaunchBuffer,
+       reinterpret_cast<void *>(&cuport_service_device_launch_buffer)},
+      {services::kDeviceLaunch, reinterpret_cast<void *>(&cuport_service_device_launch)},
+      {services::kDeviceLastError,
+       reinterpret_cast<void *>(&cuport_service_device_last_error)},
   };
   return symbols;
 }

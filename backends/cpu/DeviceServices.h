@@ -18,12 +18,16 @@
 #ifndef CUPORT_CPU_DEVICESERVICES_H
 #define CUPORT_CPU_DEVICESERVICES_H
 
+#include "DeviceLaunch.h"
+
 #include <atomic>
 #include <csetjmp>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 #include <span>
 
 namespace cuport::cpu {
@@ -42,6 +46,11 @@ struct LaunchServices {
   std::mutex outputMutex;
   std::string output;      ///< printf, for stdout
   std::string diagnostics; ///< assertion messages, for stderr
+  /// Grids launched from this one's device code (DeviceLaunch.h), in
+  /// launch order; they run when this grid has finished.
+  std::mutex childMutex;
+  std::vector<std::unique_ptr<ChildLaunch>> children;
+  unsigned depth = 0; ///< 0: launched by the host
 
   bool aborted() const { return abort.load(std::memory_order_relaxed) != 0; }
 };

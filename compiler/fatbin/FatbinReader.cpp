@@ -605,9 +605,28 @@ selectPtxForImage(const RegisteredImage &image, unsigned deviceSm) {
   };
   bool someUnitIsPtxOnly =
       std::any_of(image.relocatable.begin(), image.relocatable.end(), ptxOnly);
+  // The same library in a program built with machine code: it has machine
+  // code for this very architecture, yet no PTX that runs here. Left out
+  // too when another unit has PTX that runs (kernels launched from device
+  // code do not need it: cuport provides their device runtime calls). A
+  // unit of the program built for other architectures only has no machine
+  // code for this one, and still gets the advice to rebuild.
+  auto fits = [&](const Fatbinary &unit) {
+    return std::any_of(unit.entries.begin(), unit.entries.end(),
+                       [&](const Entry &e) { return e.isPtx() && ptxRunsOn(e, deviceSm); });
+  };
+  auto precompiledHere = [&](const Fatbinary &unit) {
+    return !fits(unit) &&
+           std::any_of(unit.entries.begin(), unit.entries.end(), [&](const Entry &e) {
+             return !e.isPtx() && e.smArch == deviceSm;
+           });
+  };
+  bool someUnitFits = std::any_of(image.relocatable.begin(), image.relocatable.end(), fits);
   std::size_t count = image.relocatable.size();
   for (std::size_t i = 0; i < count; ++i) {
     if (someUnitIsPtxOnly && !ptxOnly(image.relocatable[i]))
+      continue;
+    if (someUnitFits && precompiledHere(image.relocatable[i]))
       continue;
     Expected<const Entry *> entry =
         selectPtxImpl(image.relocatable[i], deviceSm);

@@ -52,20 +52,32 @@ void markDeviceFunctionsInline(Module &module) {
   }
 }
 
-/// Names of NVVM intrinsics that survived the lowering, per function.
+/// Names of NVVM intrinsics and device runtime functions that survived the
+/// lowering, per function.
 void reportLeftoverIntrinsics(Module &module, LoweringDiagnostics &diagnostics) {
   for (Function &function : module) {
     if (function.isDeclaration())
       continue;
     for (Instruction &inst : instructions(function))
       if (auto *call = dyn_cast<CallInst>(&inst))
-        if (Function *callee = call->getCalledFunction())
+        if (Function *callee = call->getCalledFunction()) {
           if (callee->getName().starts_with("llvm.nvvm.")) {
             diagnostics.error(function.getName(),
                               "'" + callee->getName() +
                                   "' has no CPU lowering yet");
             break;
           }
+          // The device runtime of dynamic parallelism (libcudadevrt),
+          // which cuport provides in part (LowerDeviceServices).
+          if (callee->isDeclaration() && callee->getName().starts_with("__cudaCDP2")) {
+            diagnostics.error(function.getName(),
+                              "device runtime call '" + callee->getName() +
+                                  "' is not supported: of the device runtime, cuport "
+                                  "runs kernel launches from device code, streams and "
+                                  "events, cudaGetLastError and cudaPeekAtLastError");
+            break;
+          }
+        }
   }
 }
 

@@ -84,6 +84,22 @@ inline constexpr const char *kAlignedMalloc = "__cuport_aligned_malloc";
 /// void __cuport_free(ctx, uint64_t pointer): device free; free(NULL) does
 /// nothing. The block may come from an earlier launch.
 inline constexpr const char *kFree = "__cuport_free";
+/// uint64_t __cuport_device_launch_buffer(ctx, uint64_t kernel, ptr grid,
+/// ptr block, uint32_t sharedBytes): __cudaCDP2GetParameterBufferV2, the
+/// first half of a launch from device code (`grid`, `block`: three u32
+/// each); the parameter buffer of a new child grid of `kernel` (the
+/// address of its block function), 0 (NULL) when the kernel is unknown,
+/// the configuration invalid or the nesting too deep.
+inline constexpr const char *kDeviceLaunchBuffer = "__cuport_device_launch_buffer";
+/// int32_t __cuport_device_launch(ctx, uint64_t buffer, uint64_t stream):
+/// __cudaCDP2LaunchDeviceV2, the second half: the child grid of that
+/// buffer runs once the launching grid has finished. cudaSuccess, or
+/// cudaErrorInvalidValue for a buffer that is not a pending launch.
+inline constexpr const char *kDeviceLaunch = "__cuport_device_launch";
+/// int32_t __cuport_device_last_error(ctx, uint32_t reset): the device
+/// runtime's cudaGetLastError (reset 1) and cudaPeekAtLastError (0): the
+/// error of the calling thread's last failed device launch.
+inline constexpr const char *kDeviceLastError = "__cuport_device_last_error";
 
 } // namespace cuport::services
 

@@ -13,6 +13,7 @@
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
 
 using namespace llvm;
 
@@ -40,13 +41,32 @@ FunctionCallee serviceFunction(Module &module, StringRef name, Type *result,
   return callee;
 }
 
+/// CUDA 12+'s device runtime entries that `kernel<<<...>>>` in device code
+/// calls (dynamic parallelism).
+constexpr const char *kCdpParameterBuffer = "__cudaCDP2GetParameterBufferV2";
+constexpr const char *kCdpLaunch = "__cudaCDP2LaunchDeviceV2";
+constexpr const char *kCdpGetLastError = "__cudaCDP2GetLastError";
+constexpr const char *kCdpPeekAtLastError = "__cudaCDP2PeekAtLastError";
+
+/// Streams and events of device code. Child grids run one after another
+/// once their parent grid has finished (backends/cpu/DeviceLaunch.h): an
+/// order every stream and event of the device runtime allows, so these
+/// only hand out handles and check their arguments.
+bool isDeviceStreamOrEvent(StringRef name) {
+  return name == "__cudaCDP2StreamCreateWithFlags" || name == "__cudaCDP2StreamDestroy" ||
+         name == "__cudaCDP2EventCreateWithFlags" || name == "__cudaCDP2EventDestroy" ||
+         name == "__cudaCDP2EventRecord" || name == "__cudaCDP2StreamWaitEvent";
+}
+
 /// Calls this pass gives to the backend: NVVM intrinsics and the
 /// functions CUDA's device runtime provides (printf, assert, trap, the
 /// device heap).
 bool isServiceCall(StringRef name) {
   return name.starts_with("llvm.nvvm.") || name == "vprintf" ||
          name == "__assertfail" || name == "llvm.trap" || name == "malloc" ||
-         name == "free" || name == "__cuda_syscall_aligned_malloc";
+         name == "free" || name == "__cuda_syscall_aligned_malloc" ||
+         name == kCdpParameterBuffer || name == kCdpLaunch || name == kCdpGetLastError ||
+         name == kCdpPeekAtLastError || isDeviceStreamOrEvent(name);
 }
 
 class ServiceLowering {
@@ -73,6 +93,15 @@ public:
       return lowerAssertFail(b, call);
     if (name == "malloc" || name == "free" || name == "__cuda_syscall_aligned_malloc")
       return lowerHeapCall(b, name, call);
+    if (name == kCdpParameterBuffer || name == kCdpLaunch)
+      return lowerDeviceLaunch(b, name, call);
+    if (isDeviceStreamOrEvent(name))
+      return lowerDeviceStreamOrEvent(b, name, call);
+    if ((name == kCdpGetLastError || name == kCdpPeekAtLastError) && call.arg_size() == 0 &&
+        call.getType()->isIntegerTy())
+      return b.CreateCall(opaqueService(services::kDeviceLastError, b.getInt32Ty(),
+                                        {b.getInt32Ty()}),
+                          {ctx_, b.getInt32(name == kCdpGetLastError)});
     if (name == "llvm.trap")
       return abort(b, b.CreateCall(opaqueService(services::kTrap, b.getVoidTy(), {}),
                                    {ctx_}));
@@ -136,6 +165,60 @@ private:
     if (call.getType()->isPointerTy())
       return b.CreateIntToPtr(pointer, call.getType());
     return pointer;
+  }
+
+  /// __cudaCDP2GetParameterBufferV2(kernel, dim3 grid, dim3 block, shared)
+  /// (the dim3s as pointers to their parameter memory) and
+  /// __cudaCDP2LaunchDeviceV2(buffer, stream), as the PTX declares them.
+  Value *lowerDeviceLaunch(IRBuilder<> &b, StringRef name, CallInst &call) {
+    Type *i32 = b.getInt32Ty(), *i64 = b.getInt64Ty(), *ptr = b.getPtrTy();
+    if (name == kCdpLaunch) {
+      if (call.arg_size() != 2 || call.getType()->isVoidTy())
+        return nullptr;
+      Value *status = b.CreateCall(
+          opaqueService(services::kDeviceLaunch, i32, {i64, i64}),
+          {ctx_, asInt64(b, call.getArgOperand(0)), asInt64(b, call.getArgOperand(1))});
+      return b.CreateZExtOrTrunc(status, call.getType());
+    }
+    if (call.arg_size() != 4 || call.getType()->isVoidTy() ||
+        !call.getArgOperand(1)->getType()->isPointerTy() ||
+        !call.getArgOperand(2)->getType()->isPointerTy())
+      return nullptr;
+    Value *buffer = b.CreateCall(
+        opaqueService(services::kDeviceLaunchBuffer, i64, {i64, ptr, ptr, i32}),
+        {ctx_, asInt64(b, call.getArgOperand(0)), call.getArgOperand(1),
+         call.getArgOperand(2), b.CreateZExtOrTrunc(call.getArgOperand(3), i32)});
+    if (call.getType()->isPointerTy())
+      return b.CreateIntToPtr(buffer, call.getType());
+    return b.CreateZExtOrTrunc(buffer, call.getType());
+  }
+
+  /// cudaStreamCreateWithFlags(&stream, flags) and
+  /// cudaEventCreateWithFlags(&event, flags) store a handle (the address of
+  /// the variable: distinct, never null) and return cudaSuccess; a stream
+  /// of device code must be cudaStreamNonBlocking (else
+  /// cudaErrorInvalidValue, nothing stored). Record, wait and destroy
+  /// return cudaSuccess.
+  Value *lowerDeviceStreamOrEvent(IRBuilder<> &b, StringRef name, CallInst &call) {
+    if (!call.getType()->isIntegerTy())
+      return nullptr;
+    Value *success = ConstantInt::get(call.getType(), 0);
+    if (!name.ends_with("CreateWithFlags"))
+      return success;
+    if (call.arg_size() != 2)
+      return nullptr;
+    Value *out = call.getArgOperand(0);
+    if (!out->getType()->isPointerTy())
+      out = b.CreateIntToPtr(out, b.getPtrTy());
+    Value *valid = b.getTrue();
+    if (name == "__cudaCDP2StreamCreateWithFlags") // cudaStreamNonBlocking
+      valid = b.CreateICmpEQ(b.CreateZExtOrTrunc(call.getArgOperand(1), b.getInt32Ty()),
+                             b.getInt32(1));
+    Instruction *thenTerm = SplitBlockAndInsertIfThen(valid, &call, /*Unreachable=*/false);
+    IRBuilder<> store(thenTerm);
+    store.CreateStore(store.CreatePtrToInt(out, store.getInt64Ty()), out);
+    b.SetInsertPoint(&call);
+    return b.CreateSelect(valid, success, ConstantInt::get(call.getType(), 1));
   }
 
   /// A service that may read any memory (printf reads its argument buffer

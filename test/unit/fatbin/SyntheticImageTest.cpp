@@ -238,6 +238,37 @@ TEST(SyntheticImage, PtxOnlyRdcProgramLeavesOutTheDeviceRuntimeLibrary) {
       << refused.error();
 }
 
+// nvcc -rdc=true with machine code (the default) and a kernel launching a
+// kernel: the device link adds libcudadevrt (machine code for every
+// architecture, PTX for the newest only), left out where the program's own
+// units have PTX that runs. A unit of the program built for other
+// architectures only (no machine code for this one) is still an error.
+TEST(SyntheticImage, MachineCodeRdcProgramLeavesOutTheDeviceRuntimeLibrary) {
+  RegisteredImage image;
+  image.wrapperVersion = kWrapperVersionLinked;
+  image.relocatable.push_back(relocatableUnit({75}, {75}));
+  image.relocatable.push_back(relocatableUnit({121}, {75, 80, 86, 90, 121}));
+  auto chosen = selectPtx(image, 86);
+  ASSERT_TRUE(chosen) << chosen.error();
+  ASSERT_EQ(chosen->size(), 1u);
+  EXPECT_EQ((*chosen)[0], &image.relocatable[0].entries[0]);
+
+  RegisteredImage onlyTheLibrary;
+  onlyTheLibrary.wrapperVersion = kWrapperVersionLinked;
+  onlyTheLibrary.relocatable.push_back(relocatableUnit({121}, {75, 80, 86, 90, 121}));
+  EXPECT_FALSE(selectPtx(onlyTheLibrary, 86));
+
+  RegisteredImage newerUnit;
+  newerUnit.wrapperVersion = kWrapperVersionLinked;
+  newerUnit.relocatable.push_back(relocatableUnit({75}, {75}));
+  newerUnit.relocatable.push_back(relocatableUnit({90}, {90}));
+  newerUnit.relocatable.push_back(relocatableUnit({121}, {75, 80, 86, 90, 121}));
+  auto refused = selectPtx(newerUnit, 86);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().find("relocatable fatbinary 2 of 3"), std::string::npos)
+      << refused.error();
+}
+
 TEST(SyntheticImage, BackToBackWithPadding) {
   auto first = buildFatbinary({plainPtxEntry(kPtx, 75)});
   auto second = buildFatbinary({compressedPtxEntry(kPtx, Compression::Zstd)});
