@@ -64,6 +64,7 @@ void runBlock(const BlockRun &run, uint64_t linear) {
   ctx.blockIdx[0] = uint32_t(linear % slice % grid.x);
   ctx.blockIdx[1] = uint32_t(linear % slice / grid.x);
   ctx.blockIdx[2] = uint32_t(linear / slice);
+  ctx.blockCount = 1; // one host thread per block
   ctx.dynamicSharedBytes = run.params->dynamicSharedBytes;
   ctx.sharedArena = arena.get();
   std::jmp_buf abortJump;

@@ -137,6 +137,10 @@ void CpuQueue::run() {
 
 namespace {
 
+/// Blocks per call of a block function at most: an abort (assert, trap)
+/// in another block is noticed between calls.
+constexpr uint64_t kBlocksPerCall = 64;
+
 /// Runs one grid of `kernel` (a cooperative one on host threads of its own,
 /// CooperativeLaunch.h), then the grids its device code launched, in
 /// launch order, each with its own children (DeviceLaunch.h); the first
@@ -168,14 +172,19 @@ Status runGrid(CpuKernel &kernel, const backend::LaunchParams &launch,
     // assert() and trap leave the running block here; the launch is over.
     if (setjmp(abortJump) != 0)
       return;
-    for (uint64_t linear = begin; linear < end; ++linear) {
+    // One call per run of blocks along a grid row (passes/BlockRangeLoop.h).
+    for (uint64_t linear = begin; linear < end;) {
       if (launchServices.aborted())
         return; // another block aborted the launch: run no more blocks
       uint64_t inSlice = linear % blocksPerSlice;
-      ctx.blockIdx[0] = uint32_t(inSlice % grid.x);
+      uint32_t x = uint32_t(inSlice % grid.x);
+      uint64_t run = std::min<uint64_t>(end - linear, grid.x - x);
+      ctx.blockIdx[0] = x;
       ctx.blockIdx[1] = uint32_t(inSlice / grid.x);
       ctx.blockIdx[2] = uint32_t(linear / blocksPerSlice);
+      ctx.blockCount = uint32_t(std::min<uint64_t>(run, kBlocksPerCall));
       entry(argBuffer, &ctx);
+      linear += ctx.blockCount;
     }
   };
   auto started = launch.executionNs ? std::chrono::steady_clock::now()

@@ -6,6 +6,7 @@
 #include "passes/CpuPipeline.h"
 
 #include "passes/AddressArithmeticToGep.h"
+#include "passes/BlockRangeLoop.h"
 #include "passes/ImplicitWarpSync.h"
 #include "passes/KernelAbi.h"
 #include "passes/LockstepLoops.h"
@@ -178,6 +179,7 @@ Error lowerForCpu(Module &module, ArrayRef<translate::KernelDescriptor> kernels,
     lower.addPass(createModuleToFunctionPassAdaptor(UniformSlotsPass()));
     lower.addPass(createModuleToFunctionPassAdaptor(WidenSyncScopesPass()));
     lower.addPass(createModuleToFunctionPassAdaptor(AddressArithmeticToGepPass()));
+    lower.addPass(BlockRangeLoopPass());
     lower.run(module, am.modules);
   }
   if (!diagnostics.empty())

@@ -38,7 +38,7 @@ namespace cuport::passes {
 
 /// Version of the CPU lowering; part of the kernel cache key. Bump it on
 /// any change that alters generated code.
-inline constexpr unsigned kCpuPipelineVersion = 11;
+inline constexpr unsigned kCpuPipelineVersion = 12;
 
 struct CpuPipelineOptions {
   unsigned optLevel = 3;

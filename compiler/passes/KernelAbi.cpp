@@ -24,7 +24,7 @@ StructType *getLaunchContextType(LLVMContext &context) {
   Type *dims = ArrayType::get(i32, 3);
   Type *ptr = PointerType::get(context, 0);
   // Field order is LaunchContextField.
-  return StructType::create(context, {dims, dims, dims, i32, ptr, ptr},
+  return StructType::create(context, {dims, dims, dims, i32, ptr, ptr, i32},
                             "cuport.LaunchContext");
 }
 

@@ -32,6 +32,9 @@ struct LaunchContext {
   uint32_t dynamicSharedBytes;
   void *sharedArena; ///< this worker's shared memory, static part first
   void *services;    ///< backend services (printf, assert, malloc)
+  /// Blocks this call runs: blockIdx.x, blockIdx.x + 1, ... (same y and
+  /// z), blockCount of them (passes/BlockRangeLoop.h); at least 1.
+  uint32_t blockCount;
 };
 
 /// Field indices in the IR struct type (see LaunchContextType.cpp).
@@ -42,6 +45,7 @@ enum LaunchContextField : unsigned {
   LCDynamicSharedBytes = 3,
   LCSharedArena = 4,
   LCServices = 5,
+  LCBlockCount = 6,
 };
 
 static_assert(offsetof(LaunchContext, blockDim) == 12);
@@ -49,7 +53,8 @@ static_assert(offsetof(LaunchContext, blockIdx) == 24);
 static_assert(offsetof(LaunchContext, dynamicSharedBytes) == 36);
 static_assert(offsetof(LaunchContext, sharedArena) == 40);
 static_assert(offsetof(LaunchContext, services) == 48);
-static_assert(sizeof(LaunchContext) == 56);
+static_assert(offsetof(LaunchContext, blockCount) == 56);
+static_assert(sizeof(LaunchContext) == 64);
 
 /// Signature of a compiled block function.
 using BlockFunction = void (*)(const void *args, LaunchContext *ctx);
