@@ -109,14 +109,8 @@ Status runCooperativeLaunch(CpuKernel &kernel, const backend::LaunchParams &para
   for (std::thread &thread : threads)
     thread.join();
   output.add(services);
-  switch (LaunchAbort(services.abort.load())) {
-  case LaunchAbort::Assert:
-    return Status::AssertTriggered;
-  case LaunchAbort::Trap:
-    return Status::LaunchFailure;
-  case LaunchAbort::None:
-    break;
-  }
+  if (Status aborted = services.status(); aborted != Status::Success)
+    return aborted;
   return status;
 }
 

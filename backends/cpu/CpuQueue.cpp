@@ -195,14 +195,8 @@ Status runGrid(CpuKernel &kernel, const backend::LaunchParams &launch,
     launch.executionNs->fetch_add(
         uint64_t(std::chrono::nanoseconds(std::chrono::steady_clock::now() - started).count()),
         std::memory_order_relaxed);
-  switch (LaunchAbort(launchServices.abort.load())) {
-  case LaunchAbort::Assert:
-    return Status::AssertTriggered;
-  case LaunchAbort::Trap:
-    return Status::LaunchFailure;
-  case LaunchAbort::None:
-    break;
-  }
+  if (Status status = launchServices.status(); status != Status::Success)
+    return status;
   for (const std::unique_ptr<ChildLaunch> &child : launchServices.children) {
     if (!child->launched)
       continue; // a parameter buffer never launched

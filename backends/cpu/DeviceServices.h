@@ -53,6 +53,19 @@ struct LaunchServices {
   unsigned depth = 0; ///< 0: launched by the host
 
   bool aborted() const { return abort.load(std::memory_order_relaxed) != 0; }
+  /// The launch's status from its abort: AssertTriggered, LaunchFailure
+  /// (trap) or Success.
+  backend::Status status() const {
+    switch (LaunchAbort(abort.load())) {
+    case LaunchAbort::Assert:
+      return backend::Status::AssertTriggered;
+    case LaunchAbort::Trap:
+      return backend::Status::LaunchFailure;
+    case LaunchAbort::None:
+      break;
+    }
+    return backend::Status::Success;
+  }
 };
 
 /// The printf FIFO of one device: the output of its completed launches, in
