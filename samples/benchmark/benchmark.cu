@@ -115,7 +115,8 @@ __global__ void emptyKernel() {}
 using Clock = std::chrono::steady_clock;
 
 double msSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(Clock::now() - start)
+      .count();
 }
 
 double median(std::vector<double> values) {
@@ -130,11 +131,31 @@ struct CudaTiming {
   double wallMs = 0;  // median host wall clock, launch to sync
 };
 
-// Times `launch` (which enqueues one kernel): once on its own, after which
-// `afterFirst` checks the result, then `reps` times between two events each.
-template <typename Launch, typename AfterFirst>
-CudaTiming timeCuda(int reps, Launch launch, AfterFirst afterFirst) {
-  CudaTiming timing;
+// Both sides of one comparison: the cuport figures and native's median.
+struct Timing {
+  CudaTiming cuda;
+  double nativeMs = 0;
+};
+
+// A pause between the timed runs, so that each side starts on a quiet
+// machine: after a parallel region libgomp's threads spin before they
+// sleep (GOMP_SPINCOUNT, 300000 rounds by default: milliseconds here),
+// cuport's workers for up to 50 us after a launch. With the native run
+// right before it, cuport's launch ran at about half speed.
+void letThreadsSettle() {
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+// Times `launch` (which enqueues one kernel) against `native`: the native
+// run once untimed (warm-up), the launch once on its own (JIT compilation
+// on a cold kernel cache), after which `afterFirst` checks its result;
+// then `reps` rounds of one native run and one launch between two events,
+// alternating, so that a slow phase of the machine affects both sides.
+// Medians of each.
+template <typename Native, typename Launch, typename AfterFirst>
+Timing timeBoth(int reps, Native native, Launch launch, AfterFirst afterFirst) {
+  Timing timing;
+  native();
   cudaEvent_t start, stop;
   CHECK_CUDA(cudaEventCreate(&start));
   CHECK_CUDA(cudaEventCreate(&stop));
@@ -142,10 +163,15 @@ CudaTiming timeCuda(int reps, Launch launch, AfterFirst afterFirst) {
   launch();
   CHECK_CUDA(cudaGetLastError());
   CHECK_CUDA(cudaDeviceSynchronize());
-  timing.firstMs = msSince(first);
+  timing.cuda.firstMs = msSince(first);
   afterFirst();
-  std::vector<double> events, walls;
+  std::vector<double> natives, events, walls;
   for (int r = 0; r < reps; ++r) {
+    letThreadsSettle();
+    auto nativeStart = Clock::now();
+    native();
+    natives.push_back(msSince(nativeStart));
+    letThreadsSettle();
     auto wallStart = Clock::now();
     CHECK_CUDA(cudaEventRecord(start));
     launch();
@@ -159,21 +185,10 @@ CudaTiming timeCuda(int reps, Launch launch, AfterFirst afterFirst) {
   CHECK_CUDA(cudaGetLastError());
   CHECK_CUDA(cudaEventDestroy(start));
   CHECK_CUDA(cudaEventDestroy(stop));
-  timing.eventMs = median(events);
-  timing.wallMs = median(walls);
+  timing.cuda.eventMs = median(events);
+  timing.cuda.wallMs = median(walls);
+  timing.nativeMs = median(natives);
   return timing;
-}
-
-// Runs `run` once untimed (warm-up), then `reps` times; the median in ms.
-template <typename Run> double timeNative(int reps, Run run) {
-  run();
-  std::vector<double> times;
-  for (int r = 0; r < reps; ++r) {
-    auto start = Clock::now();
-    run();
-    times.push_back(msSince(start));
-  }
-  return median(times);
 }
 
 // ---------------------------------------------------------------- report
@@ -196,17 +211,18 @@ void record(Row row) {
 }
 
 void printTable() {
-  std::printf("\n%-14s %-18s %10s %10s %10s %9s %9s %9s %9s %-7s %s\n", "kernel",
-              "size", "first ms", "event ms", "cuport ms", "native ms",
-              "x native", "cuport", "native", "unit", "check");
+  std::printf("\n%-14s %-18s %10s %10s %10s %9s %9s %9s %9s %-7s %s\n",
+              "kernel", "size", "first ms", "event ms", "cuport ms",
+              "native ms", "x native", "cuport", "native", "unit", "check");
   for (const Row &row : rows) {
     double cuportRate = row.work / (row.cuda.wallMs * 1e-3) / 1e9;
     double nativeRate = row.work / (row.nativeMs * 1e-3) / 1e9;
-    std::printf("%-14s %-18s %10.3f %10.3f %10.3f %9.3f %8.2fx %9.2f %9.2f %-7s %s\n",
-                row.kernel.c_str(), row.size.c_str(), row.cuda.firstMs,
-                row.cuda.eventMs, row.cuda.wallMs, row.nativeMs,
-                row.nativeMs / row.cuda.wallMs, cuportRate, nativeRate,
-                row.unit, row.correct ? "ok" : "MISMATCH");
+    std::printf(
+        "%-14s %-18s %10.3f %10.3f %10.3f %9.3f %8.2fx %9.2f %9.2f %-7s %s\n",
+        row.kernel.c_str(), row.size.c_str(), row.cuda.firstMs,
+        row.cuda.eventMs, row.cuda.wallMs, row.nativeMs,
+        row.nativeMs / row.cuda.wallMs, cuportRate, nativeRate, row.unit,
+        row.correct ? "ok" : "MISMATCH");
   }
 }
 
@@ -244,8 +260,8 @@ template <typename T> T *deviceCopy(const std::vector<T> &host) {
 
 template <typename T> std::vector<T> hostCopy(const T *device, size_t n) {
   std::vector<T> host(n);
-  CHECK_CUDA(cudaMemcpy(host.data(), device, n * sizeof(T),
-                        cudaMemcpyDeviceToHost));
+  CHECK_CUDA(
+      cudaMemcpy(host.data(), device, n * sizeof(T), cudaMemcpyDeviceToHost));
   return host;
 }
 
@@ -261,16 +277,14 @@ void benchVectorAdd(int n, int reps) {
   float *dA = deviceCopy(a), *dB = deviceCopy(b), *dC;
   CHECK_CUDA(cudaMalloc(&dC, n * sizeof(float)));
   std::vector<float> want(n);
-  double nativeMs = timeNative(reps, [&] {
-    native::vectorAdd(a.data(), b.data(), want.data(), n);
-  });
   int threads = 256, blocks = (n + threads - 1) / threads;
   bool correct = false;
-  CudaTiming cuda = timeCuda(
-      reps, [&] { vectorAdd<<<blocks, threads>>>(dA, dB, dC, n); },
+  Timing timing = timeBoth(
+      reps, [&] { native::vectorAdd(a.data(), b.data(), want.data(), n); },
+      [&] { vectorAdd<<<blocks, threads>>>(dA, dB, dC, n); },
       [&] { correct = sameFloats(hostCopy(dC, n), want, "vectorAdd"); });
-  record({"vectorAdd", sizeOf(n), cuda, nativeMs, 3.0 * n * sizeof(float),
-          "GB/s", correct});
+  record({"vectorAdd", sizeOf(n), timing.cuda, timing.nativeMs,
+          3.0 * n * sizeof(float), "GB/s", correct});
   CHECK_CUDA(cudaFree(dA));
   CHECK_CUDA(cudaFree(dB));
   CHECK_CUDA(cudaFree(dC));
@@ -284,16 +298,14 @@ void benchSaxpy(int n, int reps) {
   std::vector<float> want = y;
   native::saxpy(alpha, x.data(), want.data(), n);
   std::vector<float> yNative = y;
-  double nativeMs = timeNative(reps, [&] {
-    native::saxpy(alpha, x.data(), yNative.data(), n);
-  });
   int threads = 256, blocks = (n + threads - 1) / threads;
   bool correct = false;
-  CudaTiming cuda = timeCuda(
-      reps, [&] { saxpy<<<blocks, threads>>>(alpha, dX, dY, n); },
+  Timing timing = timeBoth(
+      reps, [&] { native::saxpy(alpha, x.data(), yNative.data(), n); },
+      [&] { saxpy<<<blocks, threads>>>(alpha, dX, dY, n); },
       [&] { correct = sameFloats(hostCopy(dY, n), want, "saxpy"); });
-  record({"saxpy", sizeOf(n), cuda, nativeMs, 3.0 * n * sizeof(float), "GB/s",
-          correct});
+  record({"saxpy", sizeOf(n), timing.cuda, timing.nativeMs,
+          3.0 * n * sizeof(float), "GB/s", correct});
   CHECK_CUDA(cudaFree(dX));
   CHECK_CUDA(cudaFree(dY));
 }
@@ -304,16 +316,14 @@ void benchMatmul(int n, int reps) {
   float *dA = deviceCopy(a), *dB = deviceCopy(b), *dC;
   CHECK_CUDA(cudaMalloc(&dC, elements * sizeof(float)));
   std::vector<float> want(elements);
-  double nativeMs = timeNative(reps, [&] {
-    native::matmul(a.data(), b.data(), want.data(), n);
-  });
   dim3 threads(kMatTile, kMatTile), blocks(n / kMatTile, n / kMatTile);
   bool correct = false;
-  CudaTiming cuda = timeCuda(
-      reps, [&] { matmulTiled<<<blocks, threads>>>(dA, dB, dC, n); },
+  Timing timing = timeBoth(
+      reps, [&] { native::matmul(a.data(), b.data(), want.data(), n); },
+      [&] { matmulTiled<<<blocks, threads>>>(dA, dB, dC, n); },
       [&] { correct = sameFloats(hostCopy(dC, elements), want, "matmul"); });
-  record({"matmul 16x16", sizeOf(n, n), cuda, nativeMs, 2.0 * n * n * double(n),
-          "GFLOP/s", correct});
+  record({"matmul 16x16", sizeOf(n, n), timing.cuda, timing.nativeMs,
+          2.0 * n * n * double(n), "GFLOP/s", correct});
   CHECK_CUDA(cudaFree(dA));
   CHECK_CUDA(cudaFree(dB));
   CHECK_CUDA(cudaFree(dC));
@@ -328,10 +338,10 @@ void benchReduce(int n, int reps, int workers) {
   int blocks = std::max(1, std::min(64 * workers, n / kReduceThreads));
   CHECK_CUDA(cudaMalloc(&dSums, blocks * sizeof(int)));
   int want = 0;
-  double nativeMs = timeNative(reps, [&] { want = native::reduce(in.data(), n); });
   bool correct = false;
-  CudaTiming cuda = timeCuda(
-      reps, [&] { blockReduce<<<blocks, kReduceThreads>>>(dIn, dSums, n); },
+  Timing timing = timeBoth(
+      reps, [&] { want = native::reduce(in.data(), n); },
+      [&] { blockReduce<<<blocks, kReduceThreads>>>(dIn, dSums, n); },
       [&] {
         // The host adds the block sums (not timed: `blocks` ints).
         int total = 0;
@@ -341,8 +351,8 @@ void benchReduce(int n, int reps, int workers) {
         if (!correct)
           std::fprintf(stderr, "reduce: %d, native %d\n", total, want);
       });
-  record({"reduce", sizeOf(n), cuda, nativeMs, double(n) * sizeof(int), "GB/s",
-          correct});
+  record({"reduce", sizeOf(n), timing.cuda, timing.nativeMs,
+          double(n) * sizeof(int), "GB/s", correct});
   CHECK_CUDA(cudaFree(dIn));
   CHECK_CUDA(cudaFree(dSums));
 }
@@ -353,15 +363,15 @@ void benchTranspose(int n, int reps) {
   float *dIn = deviceCopy(in), *dOut;
   CHECK_CUDA(cudaMalloc(&dOut, elements * sizeof(float)));
   std::vector<float> want(elements);
-  double nativeMs = timeNative(reps, [&] {
-    native::transpose(in.data(), want.data(), n);
-  });
   dim3 threads(kTransTile, kTransRows), blocks(n / kTransTile, n / kTransTile);
   bool correct = false;
-  CudaTiming cuda = timeCuda(
-      reps, [&] { transposePadded<<<blocks, threads>>>(dIn, dOut, n); },
-      [&] { correct = sameFloats(hostCopy(dOut, elements), want, "transpose"); });
-  record({"transpose", sizeOf(n, n), cuda, nativeMs,
+  Timing timing = timeBoth(
+      reps, [&] { native::transpose(in.data(), want.data(), n); },
+      [&] { transposePadded<<<blocks, threads>>>(dIn, dOut, n); },
+      [&] {
+        correct = sameFloats(hostCopy(dOut, elements), want, "transpose");
+      });
+  record({"transpose", sizeOf(n, n), timing.cuda, timing.nativeMs,
           2.0 * elements * sizeof(float), "GB/s", correct});
   CHECK_CUDA(cudaFree(dIn));
   CHECK_CUDA(cudaFree(dOut));
@@ -390,12 +400,14 @@ void benchEmptyLaunch(int iterations) {
     host.push_back(msSince(start) * 1e3);
   }
   std::sort(cuda.begin(), cuda.end());
-  std::printf("\nempty kernel <<<1,1>>> + cudaDeviceSynchronize, %d iterations: "
-              "median %.2f us, p10 %.2f us, p90 %.2f us (first launch %.3f ms)\n",
-              iterations, median(cuda), cuda[cuda.size() / 10],
-              cuda[cuda.size() * 9 / 10], firstMs);
-  std::printf("empty OpenMP parallel region (native), %d iterations: median %.2f us\n",
-              iterations, median(host));
+  std::printf(
+      "\nempty kernel <<<1,1>>> + cudaDeviceSynchronize, %d iterations: "
+      "median %.2f us, p10 %.2f us, p90 %.2f us (first launch %.3f ms)\n",
+      iterations, median(cuda), cuda[cuda.size() / 10],
+      cuda[cuda.size() * 9 / 10], firstMs);
+  std::printf(
+      "empty OpenMP parallel region (native), %d iterations: median %.2f us\n",
+      iterations, median(host));
 }
 
 int workerThreads() {
@@ -441,9 +453,10 @@ int main(int argc, char **argv) {
   benchReduce(vectorN, reps, workers);
   benchTranspose(transN, reps);
   printTable();
-  std::printf("(first ms: first launch + sync, includes JIT compilation on a "
-              "cold kernel cache; event ms: cudaEvent median; cuport ms: host "
-              "wall median, launch to sync; x native = native ms / cuport ms)\n");
+  std::printf(
+      "(first ms: first launch + sync, includes JIT compilation on a "
+      "cold kernel cache; event ms: cudaEvent median; cuport ms: host "
+      "wall median, launch to sync; x native = native ms / cuport ms)\n");
   benchEmptyLaunch(quick ? 100 : 10000);
 
   if (!allCorrect) {
