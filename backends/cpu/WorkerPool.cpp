@@ -106,8 +106,11 @@ void WorkerPool::run(uint64_t count, const ChunkFunction &fn,
   auto job = std::make_shared<Job>();
   job->fn = &fn;
   job->count = count;
-  // About four chunks per thread balance load without much contention.
-  job->chunk = std::max<uint64_t>(1, count / (uint64_t(size()) * 4));
+  // Sixteen chunks per thread: the last chunks leave at most 1/16 of a
+  // thread's share to one thread alone (with four, a worker that woke
+  // late left the other up to an eighth of the grid), and 16 atomic
+  // increments per thread and launch cost nothing.
+  job->chunk = std::max<uint64_t>(1, count / (uint64_t(size()) * 16));
   if (count > 1 && !threads_.empty()) {
     {
       std::lock_guard lock(mutex_);
