@@ -524,6 +524,39 @@ void writeDot(std::FILE *file, const Graph &graph, unsigned flags, int depth) {
   }
 }
 
+
+/// cudaGraph*NodeGetParams of the nodes whose parameters are one plain
+/// struct (memcpy, memset, host nodes): `node` must be a live node of
+/// `type`, `out` non-null.
+template <typename Params>
+cudaError_t readNodeParams(cudaGraphNode_t node, cudaGraphNodeType type,
+                           Params NodeData::*member, Params *out) {
+  Lock lock(graphMutex());
+  GraphNode *found = nodeOfType(node, type);
+  if (!found || !out)
+    return recordError(cudaErrorInvalidValue);
+  *out = found->data.*member;
+  return cudaSuccess;
+}
+
+/// The matching cudaGraph*NodeSetParams: `check` validates `in` first.
+template <typename Params, typename Check>
+cudaError_t writeNodeParams(cudaGraphNode_t node, cudaGraphNodeType type,
+                            Params NodeData::*member, const Params *in, Check check) {
+  Lock lock(graphMutex());
+  GraphNode *found = nodeOfType(node, type);
+  if (!found || !in)
+    return recordError(cudaErrorInvalidValue);
+  if (cudaError_t error = check(*in))
+    return recordError(error);
+  found->data.*member = *in;
+  return cudaSuccess;
+}
+
+cudaError_t checkHostNode(const cudaHostNodeParams &params) {
+  return params.fn ? cudaSuccess : cudaErrorInvalidValue;
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -624,25 +657,14 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode1D(cudaGraphNode_t *pGraphNode,
 CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeGetParams(
     cudaGraphNode_t node, struct cudaMemcpy3DParms *pNodeParams) {
   CUPORT_API_ENTRY(cudaGraphMemcpyNodeGetParams);
-  Lock lock(graphMutex());
-  GraphNode *copy = nodeOfType(node, cudaGraphNodeTypeMemcpy);
-  if (!copy || !pNodeParams)
-    return recordError(cudaErrorInvalidValue);
-  *pNodeParams = copy->data.memcpy;
-  return cudaSuccess;
+  return readNodeParams(node, cudaGraphNodeTypeMemcpy, &NodeData::memcpy, pNodeParams);
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams(
     cudaGraphNode_t node, const struct cudaMemcpy3DParms *pNodeParams) {
   CUPORT_API_ENTRY(cudaGraphMemcpyNodeSetParams);
-  Lock lock(graphMutex());
-  GraphNode *copy = nodeOfType(node, cudaGraphNodeTypeMemcpy);
-  if (!copy || !pNodeParams)
-    return recordError(cudaErrorInvalidValue);
-  if (cudaError_t error = checkMemcpyNode(*pNodeParams))
-    return recordError(error);
-  copy->data.memcpy = *pNodeParams;
-  return cudaSuccess;
+  return writeNodeParams(node, cudaGraphNodeTypeMemcpy, &NodeData::memcpy, pNodeParams,
+                         checkMemcpyNode);
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphMemcpyNodeSetParams1D(cudaGraphNode_t node, void *dst,
@@ -671,25 +693,14 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemsetNode(
 CUPORT_EXPORT cudaError_t
 cudaGraphMemsetNodeGetParams(cudaGraphNode_t node, struct cudaMemsetParams *pNodeParams) {
   CUPORT_API_ENTRY(cudaGraphMemsetNodeGetParams);
-  Lock lock(graphMutex());
-  GraphNode *fill = nodeOfType(node, cudaGraphNodeTypeMemset);
-  if (!fill || !pNodeParams)
-    return recordError(cudaErrorInvalidValue);
-  *pNodeParams = fill->data.memset;
-  return cudaSuccess;
+  return readNodeParams(node, cudaGraphNodeTypeMemset, &NodeData::memset, pNodeParams);
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphMemsetNodeSetParams(
     cudaGraphNode_t node, const struct cudaMemsetParams *pNodeParams) {
   CUPORT_API_ENTRY(cudaGraphMemsetNodeSetParams);
-  Lock lock(graphMutex());
-  GraphNode *fill = nodeOfType(node, cudaGraphNodeTypeMemset);
-  if (!fill || !pNodeParams)
-    return recordError(cudaErrorInvalidValue);
-  if (cudaError_t error = checkMemsetNode(*pNodeParams))
-    return recordError(error);
-  fill->data.memset = *pNodeParams;
-  return cudaSuccess;
+  return writeNodeParams(node, cudaGraphNodeTypeMemset, &NodeData::memset, pNodeParams,
+                         checkMemsetNode);
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphAddHostNode(
@@ -708,23 +719,14 @@ CUPORT_EXPORT cudaError_t cudaGraphAddHostNode(
 CUPORT_EXPORT cudaError_t
 cudaGraphHostNodeGetParams(cudaGraphNode_t node, struct cudaHostNodeParams *pNodeParams) {
   CUPORT_API_ENTRY(cudaGraphHostNodeGetParams);
-  Lock lock(graphMutex());
-  GraphNode *host = nodeOfType(node, cudaGraphNodeTypeHost);
-  if (!host || !pNodeParams)
-    return recordError(cudaErrorInvalidValue);
-  *pNodeParams = host->data.host;
-  return cudaSuccess;
+  return readNodeParams(node, cudaGraphNodeTypeHost, &NodeData::host, pNodeParams);
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphHostNodeSetParams(
     cudaGraphNode_t node, const struct cudaHostNodeParams *pNodeParams) {
   CUPORT_API_ENTRY(cudaGraphHostNodeSetParams);
-  Lock lock(graphMutex());
-  GraphNode *host = nodeOfType(node, cudaGraphNodeTypeHost);
-  if (!host || !pNodeParams || !pNodeParams->fn)
-    return recordError(cudaErrorInvalidValue);
-  host->data.host = *pNodeParams;
-  return cudaSuccess;
+  return writeNodeParams(node, cudaGraphNodeTypeHost, &NodeData::host, pNodeParams,
+                         checkHostNode);
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphAddChildGraphNode(cudaGraphNode_t *pGraphNode,

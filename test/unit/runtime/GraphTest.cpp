@@ -565,6 +565,18 @@ TEST_F(RuntimeGraph, HostEmptyAndEventNodes) {
   cudaGraphNode_t bad = nullptr;
   host.fn = nullptr;
   EXPECT_EQ(cudaGraphAddHostNode(&bad, graph, nullptr, 0, &host), cudaErrorInvalidValue);
+  // Setting a null function, null parameters or another kind's parameters
+  // is refused and changes nothing.
+  EXPECT_EQ(cudaGraphHostNodeSetParams(hostNode, &host), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphHostNodeSetParams(hostNode, nullptr), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphHostNodeGetParams(hostNode, nullptr), cudaErrorInvalidValue);
+  cudaMemsetParams notHost{};
+  EXPECT_EQ(cudaGraphMemsetNodeSetParams(hostNode, &notHost), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphMemsetNodeGetParams(hostNode, &notHost), cudaErrorInvalidValue);
+  cudaMemcpy3DParms notCopy{};
+  EXPECT_EQ(cudaGraphMemcpyNodeGetParams(hostNode, &notCopy), cudaErrorInvalidValue);
+  ASSERT_EQ(cudaGraphHostNodeGetParams(hostNode, &stored), cudaSuccess);
+  EXPECT_EQ(stored.fn, addTen);
   EXPECT_EQ(cudaGraphAddEventRecordNode(&bad, graph, nullptr, 0, nullptr),
             cudaErrorInvalidValue);
   cudaGraphNode_t twice[] = {hostNode, hostNode};
