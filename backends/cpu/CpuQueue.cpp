@@ -204,7 +204,6 @@ Status runGrid(CpuKernel &kernel, const backend::LaunchParams &launch,
     params.grid = child->grid;
     params.block = child->block;
     params.dynamicSharedBytes = child->dynamicSharedBytes;
-    params.args = {child->args.get(), child->kernel->info().argBufferSize};
     params.executionNs = nullptr;
     if (Status status = runGrid(*child->kernel, params, child->args.get(), queueState,
                                 output, depth + 1);

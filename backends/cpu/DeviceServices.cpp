@@ -26,8 +26,6 @@
 //===----------------------------------------------------------------------===//
 #include "DeviceServices.h"
 
-#include <set>
-
 #include "CpuKernel.h"
 #include "DeviceHeap.h"
 
@@ -41,6 +39,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <thread>
 
 #include <pthread.h>
@@ -232,14 +231,10 @@ uint64_t cuport_service_aligned_malloc(LaunchContext *ctx, uint64_t bytes,
 constexpr int32_t kCudaSuccess = 0, kCudaInvalidValue = 1, kCudaInvalidConfiguration = 9,
                   kCudaLaunchMaxDepthExceeded = 65, kCudaInvalidDeviceFunction = 98;
 
-/// The device runtime's last error, per host thread: a CUDA thread's
-/// launch and its cudaGetLastError run on the same worker, one after the
-/// other (calls with effects are not interleaved across the threads of a
-/// thread loop).
-thread_local int32_t deviceLastError = kCudaSuccess;
-
-uint64_t failLaunch(int32_t error) {
-  deviceLastError = error;
+/// Records `error` for the device's cudaGetLastError; no parameter buffer.
+uint64_t failLaunch(const DeviceServiceState *state, int32_t error) {
+  if (state)
+    state->deviceLastError = error;
   return 0;
 }
 
@@ -248,30 +243,21 @@ uint64_t cuport_service_device_launch_buffer(LaunchContext *ctx, uint64_t functi
                                               uint32_t sharedBytes) {
   const DeviceServiceState *state = stateOf(ctx);
   if (!state || !state->launch || !grid || !block)
-    return failLaunch(kCudaInvalidValue);
+    return failLaunch(state, kCudaInvalidValue);
   if (state->launch->depth + 1 > kMaxLaunchDepth)
-    return failLaunch(kCudaLaunchMaxDepthExceeded);
+    return failLaunch(state, kCudaLaunchMaxDepthExceeded);
   CpuKernel *kernel = KernelDirectory::find(reinterpret_cast<const void *>(function));
   if (!kernel)
-    return failLaunch(kCudaInvalidDeviceFunction);
-  // The limits the CPU device reports (backend::DeviceProperties).
+    return failLaunch(state, kCudaInvalidDeviceFunction);
+  // The limits every CPU device reports (backend::DeviceProperties).
   const backend::DeviceProperties limits;
-  uint64_t threads = uint64_t(block[0]) * block[1] * block[2];
-  uint32_t maxThreads = kernel->info().maxThreadsPerBlock
-                            ? kernel->info().maxThreadsPerBlock
-                            : uint32_t(limits.maxThreadsPerBlock);
-  for (int axis = 0; axis < 3; ++axis)
-    if (grid[axis] == 0 || block[axis] == 0 ||
-        grid[axis] > uint32_t(limits.maxGridSize[axis]) ||
-        block[axis] > uint32_t(limits.maxThreadsDim[axis]))
-      return failLaunch(kCudaInvalidConfiguration);
-  if (threads > maxThreads ||
-      uint64_t(sharedBytes) + kernel->info().staticSharedBytes > limits.sharedMemPerBlockOptin)
-    return failLaunch(kCudaInvalidConfiguration);
   auto child = std::make_unique<ChildLaunch>();
-  child->kernel = kernel;
   child->grid = {grid[0], grid[1], grid[2]};
   child->block = {block[0], block[1], block[2]};
+  if (!backend::launchGeometryFits(limits, kernel->info(), child->grid, child->block) ||
+      uint64_t(sharedBytes) + kernel->info().staticSharedBytes > limits.sharedMemPerBlockOptin)
+    return failLaunch(state, kCudaInvalidConfiguration);
+  child->kernel = kernel;
   child->dynamicSharedBytes = sharedBytes;
   child->args = std::make_unique<std::byte[]>(std::max<uint32_t>(kernel->info().argBufferSize, 16));
   auto buffer = reinterpret_cast<uint64_t>(child->args.get());
@@ -290,14 +276,17 @@ int32_t cuport_service_device_launch(LaunchContext *ctx, uint64_t buffer, uint64
         return kCudaSuccess;
       }
   }
-  deviceLastError = kCudaInvalidValue;
+  failLaunch(state, kCudaInvalidValue);
   return kCudaInvalidValue;
 }
 
-int32_t cuport_service_device_last_error(LaunchContext *, uint32_t reset) {
-  int32_t error = deviceLastError;
+int32_t cuport_service_device_last_error(LaunchContext *ctx, uint32_t reset) {
+  const DeviceServiceState *state = stateOf(ctx);
+  if (!state)
+    return kCudaSuccess;
+  int32_t error = state->deviceLastError;
   if (reset)
-    deviceLastError = kCudaSuccess;
+    state->deviceLastError = kCudaSuccess;
   return error;
 }
 

@@ -107,6 +107,12 @@ struct DeviceServiceState {
   /// The heap of device malloc/free (LaunchParams::deviceHeap); null: malloc
   /// returns NULL.
   DeviceHeap *heap = nullptr;
+  /// The device runtime's cudaGetLastError: the error of the last failed
+  /// launch from device code on this worker in this launch (a CUDA
+  /// thread's launch and its cudaGetLastError run one after the other:
+  /// calls with effects are not interleaved across a thread loop's
+  /// threads). Starts clean in every launch.
+  mutable int32_t deviceLastError = 0;
 };
 
 /// Formats CUDA's device printf: `format` with the packed argument buffer

@@ -49,8 +49,11 @@ constexpr unsigned kMaxClimb = 8;
 constexpr unsigned kMaxIterationsPerRound = 8;
 /// Instructions of a loop body times its iterations per round, at most.
 constexpr unsigned kRoundBudget = 96;
-/// Adds of the step that make up one iteration's advance, at most.
-constexpr unsigned kMaxStepChain = 2 * kMaxIterationsPerRound;
+/// Iterations per round CUPORT_LOCKSTEP_UNROLL may ask for, at most.
+constexpr int kMaxRequestedIterations = 64;
+/// Adds of the step that make up one iteration's advance, at most: an
+/// unrolled induction variable advances once per copy of the body.
+constexpr unsigned kMaxStepChain = kMaxRequestedIterations;
 
 constexpr const char *kBlockOr = "llvm.nvvm.barrier0.or";
 
@@ -252,7 +255,7 @@ private:
   /// Iterations per round for `loop`: as many as the budget allows.
   static unsigned iterationsPerRound(const Loop &loop) {
     if (const char *setting = std::getenv("CUPORT_LOCKSTEP_UNROLL"))
-      return std::clamp(std::atoi(setting), 1, 64);
+      return std::clamp(std::atoi(setting), 1, kMaxRequestedIterations);
     unsigned size = 0;
     for (BasicBlock *block : loop.blocks())
       size += block->sizeWithoutDebug();

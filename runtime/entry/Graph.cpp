@@ -525,6 +525,24 @@ void writeDot(std::FILE *file, const Graph &graph, unsigned flags, int depth) {
 }
 
 
+/// cudaGraphAdd*Node of the nodes whose parameters are one plain struct
+/// (memcpy, memset, host nodes): `check` validates `in` first.
+template <typename Params, typename Check>
+cudaError_t addPlainNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
+                         const cudaGraphNode_t *pDependencies, size_t numDependencies,
+                         cudaGraphNodeType type, Params NodeData::*member,
+                         const Params *in, Check check) {
+  if (!in)
+    return recordError(cudaErrorInvalidValue);
+  Lock lock(graphMutex());
+  if (cudaError_t error = check(*in))
+    return recordError(error);
+  auto node = newNode(type);
+  node->data.*member = *in;
+  return recordError(
+      addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+}
+
 /// cudaGraph*NodeGetParams of the nodes whose parameters are one plain
 /// struct (memcpy, memset, host nodes): `node` must be a live node of
 /// `type`, `out` non-null.
@@ -631,15 +649,9 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode(
     cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
     size_t numDependencies, const struct cudaMemcpy3DParms *pCopyParams) {
   CUPORT_API_ENTRY(cudaGraphAddMemcpyNode);
-  if (!pCopyParams)
-    return recordError(cudaErrorInvalidValue);
-  Lock lock(graphMutex());
-  if (cudaError_t error = checkMemcpyNode(*pCopyParams))
-    return recordError(error);
-  auto node = newNode(cudaGraphNodeTypeMemcpy);
-  node->data.memcpy = *pCopyParams;
-  return recordError(
-      addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+  return addPlainNode(pGraphNode, graph, pDependencies, numDependencies,
+                      cudaGraphNodeTypeMemcpy, &NodeData::memcpy, pCopyParams,
+                      checkMemcpyNode);
 }
 
 CUPORT_EXPORT cudaError_t cudaGraphAddMemcpyNode1D(cudaGraphNode_t *pGraphNode,
@@ -679,15 +691,9 @@ CUPORT_EXPORT cudaError_t cudaGraphAddMemsetNode(
     cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
     size_t numDependencies, const struct cudaMemsetParams *pMemsetParams) {
   CUPORT_API_ENTRY(cudaGraphAddMemsetNode);
-  if (!pMemsetParams)
-    return recordError(cudaErrorInvalidValue);
-  Lock lock(graphMutex());
-  if (cudaError_t error = checkMemsetNode(*pMemsetParams))
-    return recordError(error);
-  auto node = newNode(cudaGraphNodeTypeMemset);
-  node->data.memset = *pMemsetParams;
-  return recordError(
-      addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+  return addPlainNode(pGraphNode, graph, pDependencies, numDependencies,
+                      cudaGraphNodeTypeMemset, &NodeData::memset, pMemsetParams,
+                      checkMemsetNode);
 }
 
 CUPORT_EXPORT cudaError_t
@@ -707,13 +713,8 @@ CUPORT_EXPORT cudaError_t cudaGraphAddHostNode(
     cudaGraphNode_t *pGraphNode, cudaGraph_t graph, const cudaGraphNode_t *pDependencies,
     size_t numDependencies, const struct cudaHostNodeParams *pNodeParams) {
   CUPORT_API_ENTRY(cudaGraphAddHostNode);
-  if (!pNodeParams || !pNodeParams->fn)
-    return recordError(cudaErrorInvalidValue);
-  Lock lock(graphMutex());
-  auto node = newNode(cudaGraphNodeTypeHost);
-  node->data.host = *pNodeParams;
-  return recordError(
-      addTo(pGraphNode, graph, pDependencies, numDependencies, std::move(node)));
+  return addPlainNode(pGraphNode, graph, pDependencies, numDependencies,
+                      cudaGraphNodeTypeHost, &NodeData::host, pNodeParams, checkHostNode);
 }
 
 CUPORT_EXPORT cudaError_t

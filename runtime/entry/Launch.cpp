@@ -50,21 +50,8 @@ static cudaError_t checkConfiguration(const backend::DeviceProperties &props,
                                       const backend::KernelInfo &info,
                                       const FunctionSettings &settings,
                                       dim3 grid, dim3 block, size_t sharedMem) {
-  if (grid.x == 0 || grid.y == 0 || grid.z == 0 || block.x == 0 ||
-      block.y == 0 || block.z == 0)
-    return cudaErrorInvalidConfiguration;
-  if (grid.x > unsigned(props.maxGridSize[0]) ||
-      grid.y > unsigned(props.maxGridSize[1]) ||
-      grid.z > unsigned(props.maxGridSize[2]))
-    return cudaErrorInvalidConfiguration;
-  if (block.x > unsigned(props.maxThreadsDim[0]) ||
-      block.y > unsigned(props.maxThreadsDim[1]) ||
-      block.z > unsigned(props.maxThreadsDim[2]))
-    return cudaErrorInvalidConfiguration;
-  uint64_t threads = uint64_t(block.x) * block.y * block.z;
-  uint64_t limit = info.maxThreadsPerBlock ? info.maxThreadsPerBlock
-                                           : unsigned(props.maxThreadsPerBlock);
-  if (threads > limit)
+  if (!backend::launchGeometryFits(props, info, {grid.x, grid.y, grid.z},
+                                   {block.x, block.y, block.z}))
     return cudaErrorInvalidConfiguration;
   if (info.staticSharedBytes + uint64_t(sharedMem) > props.sharedMemPerBlockOptin ||
       uint64_t(sharedMem) > dynamicSharedLimit(props, info, settings))

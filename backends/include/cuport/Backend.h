@@ -132,6 +132,26 @@ struct KernelInfo {
   uint32_t flags = 0;              ///< KernelFlags
 };
 
+/// Whether a grid of `grid` blocks of `block` threads of a kernel fits the
+/// device: no dimension zero or above its limit, and no more threads per
+/// block than the kernel and the device allow. The runtime checks host
+/// launches with it, the CPU backend launches from device code: both
+/// answer cudaErrorInvalidConfiguration when it does not.
+inline bool launchGeometryFits(const DeviceProperties &props, const KernelInfo &info,
+                               Dim3 grid, Dim3 block) {
+  const uint32_t grids[3] = {grid.x, grid.y, grid.z};
+  const uint32_t blocks[3] = {block.x, block.y, block.z};
+  for (int axis = 0; axis < 3; ++axis)
+    if (grids[axis] == 0 || blocks[axis] == 0 ||
+        grids[axis] > uint32_t(props.maxGridSize[axis]) ||
+        blocks[axis] > uint32_t(props.maxThreadsDim[axis]))
+      return false;
+  uint64_t threads = uint64_t(block.x) * block.y * block.z;
+  uint64_t limit = info.maxThreadsPerBlock ? info.maxThreadsPerBlock
+                                           : uint32_t(props.maxThreadsPerBlock);
+  return threads <= limit;
+}
+
 class Kernel {
 public:
   virtual ~Kernel() = default;
